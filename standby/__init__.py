@@ -1,0 +1,3 @@
+"""Standby: IT Service Continuity Management."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The continuity-as-code model file: parse, validate, dump. Never imports Django."""
