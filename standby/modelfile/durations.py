@@ -32,7 +32,9 @@ def parse_duration(value: object) -> float:
             raise DurationError(
                 f"expected a duration such as 90m, 4h, 2d or 1w, got {value[:40]!r}"
             )
-        hours = float(match.group(1)) * _UNIT_HOURS[match.group(2)]
+        count, unit = float(match.group(1)), match.group(2)
+        # Minutes divide by 60 rather than multiply by 1/60: "18m" is then exactly 0.3 h.
+        hours = count / 60 if unit == "m" else count * _UNIT_HOURS[unit]
     else:
         raise DurationError(f"expected a duration, got {type(value).__name__}")
     if not math.isfinite(hours) or hours < 0:
@@ -44,7 +46,9 @@ def format_duration(hours: float) -> str | float:
     """Return the shortest exact spelling of ``hours`` for a file that round-trips.
 
     >>> format_duration(48.0), format_duration(1.5), format_duration(4.0), format_duration(0.3)
-    ('2d', '90m', '4h', 0.3)
+    ('2d', '90m', '4h', '18m')
+    >>> format_duration(0.123), format_duration(0.0)
+    (0.123, 0.0)
     """
     for unit in ("w", "d", "h", "m"):
         count = hours / _UNIT_HOURS[unit]

@@ -1,0 +1,185 @@
+"""Deterministic writing of a :class:`~standby.modelfile.schema.Model` as YAML or JSON.
+
+The same model always gives the same text: ``standby`` first, then the sections in registry
+order (:data:`~standby.modelfile.schema.SECTIONS`), items sorted by id, keys in field order,
+optional fields left out while empty, durations spelled by
+:func:`~standby.modelfile.durations.format_duration`. So for every valid file ``text``::
+
+    dump(validate(load_bytes(dump(m)))) == dump(m)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Mapping
+from typing import Any, Final, Literal
+
+import yaml
+
+from standby.modelfile.durations import format_duration
+from standby.modelfile.schema import SECTIONS, Model, Requirement
+
+__all__ = ["dump", "to_data"]
+
+_BaseDumper: type[yaml.SafeDumper] | type[Any] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_YAML_WIDTH: Final = 1_000_000  # never fold long lines: diffs stay one line per value
+
+
+class _Flow(dict[str, Any]):
+    """A mapping written in flow style: ``{any_of: [isp-a, isp-b]}``."""
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
+    """Safe dumper that never writes anchors or aliases and writes :class:`_Flow` inline."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+def _represent_flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.MappingNode:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
+
+
+_Dumper.add_representer(_Flow, _represent_flow)
+
+# Per dataclass: (name, has a default?, the default, is a duration?) for each field.
+_FieldPlan = tuple[tuple[str, bool, object, bool], ...]
+_plans: dict[type, _FieldPlan] = {}
+
+
+def _plan(cls: type) -> _FieldPlan:
+    plan = _plans.get(cls)
+    if plan is None:
+        rows = []
+        for f in dataclasses.fields(cls):
+            has_default = f.default is not dataclasses.MISSING
+            rows.append((f.name, has_default, f.default, bool(f.metadata.get("duration"))))
+        plan = _plans[cls] = tuple(rows)
+    return plan
+
+
+def _requirement(req: Requirement) -> object:
+    if req.form == "id" and req.at_least == 1 and len(req.of) == 1:
+        return req.of[0]
+    if req.form == "at_least" or req.at_least != 1:
+        return _Flow(at_least=req.at_least, of=list(req.of))
+    return _Flow(any_of=list(req.of))
+
+
+def _plain(value: object) -> object:
+    """Turn normalised model values back into plain data (dicts keep field order)."""
+    if isinstance(value, Requirement):
+        return _requirement(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, object] = {}
+        for name, has_default, default, is_duration in _plan(type(value)):
+            item = getattr(value, name)
+            if has_default and item == default:
+                continue
+            if is_duration and item is not None:
+                out[name] = format_duration(item)
+            else:
+                out[name] = _plain(item)
+        return out
+    if isinstance(value, tuple | list):
+        items = list(value)
+        if items and all(hasattr(item, "id") for item in items):
+            items.sort(key=lambda item: item.id)
+        return [_plain(item) for item in items]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def to_data(model: Model) -> dict[str, object]:
+    """The plain data a file written from ``model`` holds (dates stay ``datetime.date``).
+
+    Examples
+    --------
+    >>> from standby.modelfile.schema import Location
+    >>> to_data(Model(locations=(Location("hq", "Main campus", recovery_time=48.0),)))
+    {'standby': 1, 'locations': [{'id': 'hq', 'name': 'Main campus', 'recovery_time': '2d'}]}
+    """
+    out: dict[str, object] = {"standby": model.version}
+    for name in SECTIONS:
+        extension = name in model.extensions
+        value = model.extensions[name] if extension else getattr(model, name, None)
+        if value is None or value == () or value == []:
+            continue
+        out[name] = _plain(value)
+    return out
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} to a model file")
+
+
+def _space_sections(text: str) -> str:
+    """Put a blank line before each top-level key after the first (nested lines are indented)."""
+    lines = text.split("\n")
+    out: list[str] = []
+    for line in lines:
+        if out and line and line[0] not in " -#":
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
+def dump(model: Model, *, fmt: Literal["yaml", "json"] = "yaml") -> str:
+    """Write ``model`` as text, deterministically.
+
+    Parameters
+    ----------
+    model
+        A validated model.
+    fmt
+        ``"yaml"`` (block style, requirement groups inline) or ``"json"`` (indented by 2).
+
+    Returns
+    -------
+    str
+        The file's text, ending with a newline.
+
+    Examples
+    --------
+    >>> from standby.modelfile.schema import Asset, Requirement, Service
+    >>> model = Model(
+    ...     assets=(Asset("isp-b", "ISP B", "network"), Asset("isp-a", "ISP A", "network")),
+    ...     services=(Service("web", "Web", requires=(
+    ...         Requirement(1, ("isp-a", "isp-b"), "any_of"),)),),
+    ... )
+    >>> print(dump(model), end="")
+    standby: 1
+    <BLANKLINE>
+    services:
+    - id: web
+      name: Web
+      requires:
+      - {any_of: [isp-a, isp-b]}
+    <BLANKLINE>
+    assets:
+    - id: isp-a
+      name: ISP A
+      type: network
+    - id: isp-b
+      name: ISP B
+      type: network
+    """
+    data = to_data(model)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    if fmt != "yaml":
+        raise ValueError(f"unknown format {fmt!r}: use 'yaml' or 'json'")
+    text = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        default_flow_style=False,
+        allow_unicode=True,
+        width=_YAML_WIDTH,
+    )
+    return _space_sections(text)
