@@ -137,9 +137,9 @@ class Location:
 
     id: str
     name: str
+    description: str | None = None
     kind: str | None = None
     recovery_time: float | None = field(default=None, metadata=_DURATION)
-    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,9 +159,9 @@ class Supplier:
 
     id: str
     name: str
+    description: str | None = None
     recovery_time: float | None = field(default=None, metadata=_DURATION)
     contracts: tuple[Contract, ...] = ()
-    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,9 +170,9 @@ class Process:
 
     id: str
     name: str
+    description: str | None = None
     owner: str | None = None
     requires: tuple[Requirement, ...] = ()
-    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,9 +181,9 @@ class Service:
 
     id: str
     name: str
+    description: str | None = None
     owner: str | None = None
     requires: tuple[Requirement, ...] = ()
-    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,11 +193,11 @@ class Asset:
     id: str
     name: str
     type: str
+    description: str | None = None
     location: str | None = None
     supplier: str | None = None
     requires: tuple[Requirement, ...] = ()
     recovery_time: float | None = field(default=None, metadata=_DURATION)
-    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -274,7 +274,8 @@ class Context:
                 self.problem(path, f"unknown id {node_id!r}")
             elif found[0] not in kinds:
                 self.problem(
-                    path, f"{node_id!r} is a {found[0]}, expected {_or_list(sorted(kinds))}"
+                    path,
+                    f"{node_id!r} is {_or_list([found[0]])}, expected {_or_list(sorted(kinds))}",
                 )
 
     def check_cycles(self) -> None:
@@ -722,7 +723,7 @@ def _read_locations(value: object, ctx: Context, path: PathParts) -> tuple[Locat
         )
         return location if node_id and name else None
 
-    return _items(ctx, value, path, ("id", "name"), ("kind", "recovery_time", "description"), read)
+    return _items(ctx, value, path, ("id", "name"), ("description", "kind", "recovery_time"), read)
 
 
 @register_section("suppliers")
@@ -768,7 +769,7 @@ def _read_suppliers(value: object, ctx: Context, path: PathParts) -> tuple[Suppl
         value,
         path,
         ("id", "name"),
-        ("recovery_time", "contracts", "description"),
+        ("description", "recovery_time", "contracts"),
         read,
     )
 
@@ -791,7 +792,7 @@ def _read_business_nodes(
         )
         return node if node_id and name else None
 
-    return _items(ctx, value, path, ("id", "name"), ("owner", "requires", "description"), read)
+    return _items(ctx, value, path, ("id", "name"), ("description", "owner", "requires"), read)
 
 
 @register_section("processes")
@@ -835,7 +836,7 @@ def _read_assets(value: object, ctx: Context, path: PathParts) -> tuple[Asset, .
         value,
         path,
         ("id", "name", "type"),
-        ("location", "supplier", "requires", "recovery_time", "description"),
+        ("description", "location", "supplier", "requires", "recovery_time"),
         read,
     )
 
