@@ -18,9 +18,8 @@ from numpy.typing import NDArray
 from standby.analysis.errors import NotFailableError
 from standby.analysis.graph import BoolArray, CompiledGraph, IntArray, csr_gather
 
-# Above this share of all edges, one round reads the reverse adjacency in full (sequential
-# access) instead of gathering the frontier's slices.
-_DENSE_SHARE = 0.25
+# Once the frontier has read this share of all edges, finish with a level sweep instead.
+_SWEEP_SHARE = 0.15
 
 
 def failed_indices(graph: CompiledGraph, failed_ids: Iterable[str]) -> IntArray:
@@ -59,46 +58,66 @@ def down_mask(graph: CompiledGraph, failed: NDArray[np.integer]) -> BoolArray:
     >>> down_mask(g, np.array([1])).tolist(), down_mask(g, np.array([1, 2])).tolist()
     ([False, True, False], [True, True, True])
     """
-    n_groups = graph.n_groups
-    down = np.zeros(graph.n_nodes, dtype=np.bool_)
-    frontier: NDArray[np.integer] = np.unique(np.asarray(failed, dtype=np.int64))
-    down[frontier] = True
-    if n_groups == 0 or frontier.size == 0:
+    n = graph.n_nodes
+    failed = _dedupe(np.asarray(failed, dtype=np.int64), n)
+    down = np.zeros(n, dtype=np.bool_)
+    down[failed] = True
+    if graph.n_groups == 0 or failed.size == 0:
         return down
     # slack[g] = how many more members of g may go down before g breaks (n - k - #down).
-    slack = (np.diff(graph.group_ptr) - graph.group_k).astype(np.int64)
+    slack = np.diff(graph.group_ptr) - graph.group_k
+    broken = np.zeros(graph.n_groups, dtype=np.bool_)
     member_ptr, member_groups = graph.member_ptr, graph.member_groups
-    dense_limit = _DENSE_SHARE * graph.n_edges
-    member_of_edge: IntArray | None = None
+    budget = _SWEEP_SHARE * graph.n_edges
+    frontier: NDArray[np.integer] = failed
     while frontier.size:
         n_out = int((member_ptr[frontier + 1] - member_ptr[frontier]).sum())
         if n_out == 0:
             break
-        if n_out > dense_limit:
-            if member_of_edge is None:
-                member_of_edge = np.repeat(
-                    np.arange(graph.n_nodes, dtype=np.int32), np.diff(member_ptr)
-                )
-            fresh = np.zeros(graph.n_nodes, dtype=np.bool_)
-            fresh[frontier] = True
-            hit_groups = member_groups[fresh[member_of_edge]]
-        else:
-            hit_groups = csr_gather(member_ptr, member_groups, frontier)
-        if hit_groups.size > n_groups // 8:
-            counts = np.bincount(hit_groups, minlength=n_groups)
-            touched = np.flatnonzero(counts)
-            hits = counts[touched]
-        else:
-            touched, hits = np.unique(hit_groups, return_counts=True)
-        before = slack[touched]
-        slack[touched] = before - hits
-        # A group breaks the round its slack first drops below zero.
-        broken = touched[(before >= 0) & (before < hits)]
-        owners = graph.group_owner[broken]
-        owners = np.unique(owners[~down[owners]])
-        down[owners] = True
-        frontier = owners
+        budget -= n_out
+        if budget < 0:
+            # A large failure: one sweep over all levels reads every edge once, in order,
+            # which beats gathering most of the graph frontier by frontier.
+            return _sweep(graph, failed)
+        hit = csr_gather(member_ptr, member_groups, frontier)
+        np.subtract.at(slack, hit, 1)
+        # A group breaks once its slack drops below zero; each group breaks once.
+        hit = hit[slack[hit] < 0]
+        hit = hit[~broken[hit]]
+        broken[hit] = True
+        owners = graph.group_owner[hit]
+        frontier = _dedupe(owners[~down[owners]], n)
+        down[frontier] = True
     return down
+
+
+def _sweep(graph: CompiledGraph, failed: NDArray[np.integer]) -> BoolArray:
+    """Down mask by evaluating every group level by level, from the lowest failed level up."""
+    down = np.zeros(graph.n_nodes, dtype=np.bool_)
+    down[failed] = True
+    start = int(graph.level[failed].min()) + 1
+    gptr, members, owners = graph.group_ptr, graph.group_members, graph.group_owner
+    slack = np.diff(gptr) - graph.group_k
+    for lv in range(start, graph.n_levels):
+        g0, g1 = int(graph.group_level_ptr[lv]), int(graph.group_level_ptr[lv + 1])
+        if g0 == g1:
+            continue
+        e0 = gptr[g0]
+        hit = down[members[e0 : gptr[g1]]]
+        counts = np.add.reduceat(hit, gptr[g0:g1] - e0, dtype=np.int64)
+        down[owners[g0:g1][counts > slack[g0:g1]]] = True
+    return down
+
+
+def _dedupe(nodes: NDArray[np.integer], n: int) -> NDArray[np.integer]:
+    """``nodes`` without repeats, in O(len) (no sort): keep each value's last position."""
+    if nodes.size < 2:
+        return nodes
+    stamp = np.empty(n, dtype=np.int64)
+    positions = np.arange(nodes.size, dtype=np.int64)
+    stamp[nodes] = positions
+    kept: NDArray[np.integer] = nodes[stamp[nodes] == positions]
+    return kept
 
 
 def impact(graph: CompiledGraph, failed_ids: Iterable[str]) -> list[str]:
