@@ -1,0 +1,122 @@
+"""Fixtures for the whole suite: the database under test and the browser.
+
+``STANDBY_TEST_DATABASE=postgres`` runs the suite on a throwaway PostgreSQL cluster started here
+with initdb/pg_ctl; otherwise SQLite. Browser tests drive Debian's Chromium through Playwright.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+# Pages are rendered with DEBUG off in tests too; the data dir must never be the developer's.
+os.environ.setdefault("STANDBY_DATA_DIR", tempfile.mkdtemp(prefix="standby-test-"))
+os.environ.pop("DATABASE_URL", None)
+
+from standby.common.testing import (
+    CHROMIUM_ARGS,
+    MissingToolError,
+    find_chromium,
+    in_ci,
+    pg_cluster,
+)
+
+ON_POSTGRES = os.environ.get("STANDBY_TEST_DATABASE") == "postgres"
+
+
+def _missing(reason: str) -> None:
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true: this must not be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+) -> Iterator[None]:
+    """On the PostgreSQL run, point Django at a fresh cluster before the test database exists."""
+    if not ON_POSTGRES:
+        yield
+        return
+    from django.conf import settings
+    from django.db import connections
+
+    try:
+        cluster_context = pg_cluster()
+        cluster = cluster_context.__enter__()
+    except MissingToolError as error:
+        _missing(f"PostgreSQL tests skipped: {error}")
+        return
+    default = settings.DATABASES["default"]
+    default.clear()
+    default.update(cluster.database_settings())
+    connections.settings = connections.configure_settings(settings.DATABASES)
+    if "default" in connections:
+        del connections["default"]
+    try:
+        yield
+    finally:
+        connections.close_all()
+        cluster_context.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    try:
+        return find_chromium()
+    except MissingToolError as error:
+        _missing(f"browser tests skipped: {error}")
+        raise
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    """One headless Chromium for the session (Debian's binary; Playwright downloads nothing)."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
+    # where a loop is running unless told it is safe, which it is in these tests.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Real hashing costs ~0.3 s a password; the tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_user(db: None) -> Any:
+    """Create a user with a role (password: ``correct-horse-battery``)."""
+    from standby.accounts.models import User
+
+    def make(role: str, username: str | None = None) -> User:
+        user = User(username=username or f"{role}-user", role=role, email=f"{role}@example.org")
+        user.set_password("correct-horse-battery")
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def manager(make_user: Any) -> Any:
+    return make_user("manager", "manager")

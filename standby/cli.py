@@ -1,0 +1,56 @@
+"""The ``standby`` command: Django's management commands, with Standby's listed first.
+
+Configuration errors (a bad environment variable) stop the command with one line naming the
+variable, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+STANDBY_COMMANDS = {
+    "serve": "serve Standby with a production WSGI server (waitress + WhiteNoise)",
+    "demo": "load the demo organisation into an empty database",
+    "createadmin": "create the first account: the continuity manager",
+    "audit": "audit log tools: `standby audit verify` checks the hash chain",
+    "migrate": "create or update the database tables",
+    "check": "check the configuration (`--deploy` for production settings)",
+}
+
+
+def _print_help() -> None:
+    print("usage: standby <command> [options]\n")
+    print("Standby: IT Service Continuity Management.\n\nCommands:")
+    width = max(len(name) for name in STANDBY_COMMANDS)
+    for name, text in STANDBY_COMMANDS.items():
+        print(f"  {name.ljust(width)}  {text}")
+    print("\n`standby <command> --help` describes a command; `standby help --all` lists every")
+    print("administration command (Django's included).")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``standby`` console script."""
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "standby.settings")
+    if len(argv) < 2 or argv[1] in {"-h", "--help"} or argv[1:] == ["help"]:
+        _print_help()
+        return
+    if argv[1:] == ["help", "--all"]:
+        argv = [*argv[:1], "help"]
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        from django.conf import settings
+
+        settings.INSTALLED_APPS  # noqa: B018 -- loads the settings, surfacing bad variables
+    except ImproperlyConfigured as error:
+        print(f"standby: configuration error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

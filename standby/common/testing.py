@@ -1,0 +1,143 @@
+"""Test helpers: a throwaway PostgreSQL cluster and Debian's Chromium.
+
+Both are real parts, never mocks. Outside CI a missing binary skips the tests that need it, with
+the reason; under ``CI=true`` it is a failure.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",  # sessions and CI run as root
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+class MissingToolError(RuntimeError):
+    """A binary the tests need is not installed."""
+
+
+def find_pg_binary(name: str) -> str:
+    """``initdb``/``pg_ctl`` from PATH or Debian's versioned directory."""
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    if candidates:
+        return candidates[-1]
+    raise MissingToolError(
+        f"{name} not found: install PostgreSQL (Debian: apt-get install postgresql)"
+    )
+
+
+def find_chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        raise MissingToolError("chromium not found: install Debian's chromium package")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class PgCluster:
+    host: str
+    port: int
+    user: str
+
+    def database_settings(self, name: str = "standby") -> dict[str, object]:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": self.user,
+            "PASSWORD": "",
+            "HOST": self.host,
+            "PORT": str(self.port),
+            "CONN_MAX_AGE": 0,
+            "OPTIONS": {},
+            "TEST": {"NAME": f"test_{name}"},
+        }
+
+
+@contextmanager
+def pg_cluster() -> Iterator[PgCluster]:
+    """Start a throwaway PostgreSQL cluster on 127.0.0.1 and a free port; remove it after.
+
+    PostgreSQL refuses to run as root, so as root the cluster runs as the ``postgres`` user in
+    a folder it owns.
+    """
+    initdb, pg_ctl = find_pg_binary("initdb"), find_pg_binary("pg_ctl")
+    as_root = os.geteuid() == 0
+    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
+    base = Path(tempfile.mkdtemp(prefix="standby-pg-"))
+    data = base / "data"
+    if as_root:
+        shutil.chown(base, "postgres", "postgres")
+    port = free_port()
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "check": True}
+    try:
+        subprocess.run(
+            [*prefix, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+            **quiet,  # type: ignore[call-overload]
+        )
+        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c fsync=off"
+        subprocess.run(
+            [
+                *prefix,
+                pg_ctl,
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-w",
+                "-l",
+                str(base / "log"),
+                "start",
+            ],
+            **quiet,  # type: ignore[call-overload]
+        )
+        _wait_for_port(port)
+        yield PgCluster(host="127.0.0.1", port=port, user="postgres")
+    finally:
+        subprocess.run(
+            [*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"PostgreSQL did not open port {port} within {timeout} s")

@@ -1,0 +1,13 @@
+"""Standby's URLs: one include per app, written out."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("standby.common.urls")),
+    path("accounts/", include("standby.accounts.urls")),
+    path("api/", include("standby.api.urls")),
+]
+
+handler403 = "standby.common.views.error_403"
+handler404 = "standby.common.views.error_404"
+handler500 = "standby.common.views.error_500"
