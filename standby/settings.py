@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "standby.common",
     "standby.accounts",
     "standby.api",
+    "standby.inventory",
 ]
 
 MIDDLEWARE = [
