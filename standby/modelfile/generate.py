@@ -414,7 +414,7 @@ def _teams(rng: np.random.Generator, person_ids: list[str]) -> list[dict[str, An
     for i, name in enumerate(names):
         picks = sorted(rng.choice(len(person_ids), size=3, replace=False).tolist())
         members = [
-            {"person": person_ids[j], "role": "lead" if n == 0 else "member"}
+            {"person": person_ids[j], "role": "leader" if n == 0 else "technical"}
             for n, j in enumerate(picks)
         ]
         teams.append({"id": f"team-{i + 1}", "name": name, "members": members})
