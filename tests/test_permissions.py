@@ -1,62 +1,47 @@
 """Every route × every role against an explicit expected-access table.
 
 A route missing from :data:`ACCESS` fails the test: adding a page means saying who may use it.
-The table is written out role by role, independently of the code's permission table.
+The table is written out role by role, independently of the code's permission table, one
+module per app: ``standby/<app>/tests/access.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+import standby
 from standby.accounts.choices import Role
 from standby.common.models import AuditEntry
-
-ALL = frozenset(Role)
-MANAGER = frozenset({Role.MANAGER})
-AUDIT_READERS = frozenset({Role.MANAGER, Role.AUDITOR})
-EDITORS = frozenset({Role.MANAGER, Role.DEPUTY})
+from standby.common.tests.access import Access
 
 
-@dataclass(frozen=True)
-class Access:
-    """Who may GET and who may POST (change) a route; ``kwargs`` builds its arguments."""
-
-    get: frozenset[Role]
-    post: frozenset[Role] = frozenset()
-    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda objs: {})
-    anonymous_get: int = 302  # web pages send anonymous visitors to sign in
-    public: bool = False
-    self_service: bool = False  # changes only the caller's own account (password, tokens)
-    api: bool = False
+def _access_modules() -> list[Any]:
+    modules = []
+    for app in pkgutil.iter_modules(standby.__path__):
+        try:
+            modules.append(importlib.import_module(f"standby.{app.name}.tests.access"))
+        except ModuleNotFoundError:
+            continue
+    return modules
 
 
-ACCESS: dict[str, Access] = {
-    "common:home": Access(get=ALL),
-    "common:area_not_available": Access(get=ALL, kwargs=lambda o: {"slug": "bia"}),
-    "common:audit_list": Access(get=AUDIT_READERS),
-    "common:audit_detail": Access(get=AUDIT_READERS, kwargs=lambda o: {"pk": o["entry"].pk}),
-    "accounts:login": Access(get=ALL, public=True),
-    "accounts:logout": Access(get=frozenset(), post=ALL, self_service=True),
-    "accounts:password_change": Access(get=ALL, post=ALL, self_service=True),
-    "accounts:user_list": Access(get=MANAGER),
-    "accounts:user_create": Access(get=MANAGER, post=MANAGER),
-    "accounts:user_detail": Access(get=MANAGER, kwargs=lambda o: {"pk": o["viewer"].pk}),
-    "accounts:user_update": Access(
-        get=MANAGER, post=MANAGER, kwargs=lambda o: {"pk": o["viewer"].pk}
-    ),
-    "api:me": Access(get=ALL, api=True),
-    "api:token_list": Access(get=ALL, post=ALL, api=True, self_service=True),
-    "api:token_detail": Access(
-        get=frozenset(), api=True, self_service=True, kwargs=lambda o: {"pk": o["token"].pk}
-    ),
-    "api:schema": Access(get=ALL, api=True, public=True),
-    "api:docs": Access(get=ALL, public=True),
-}
+def _collect_access() -> dict[str, Access]:
+    """Merge ``ACCESS`` from every ``standby.<app>.tests.access`` module."""
+    table: dict[str, Access] = {}
+    for module in _access_modules():
+        duplicated = set(table) & set(module.ACCESS)
+        assert not duplicated, f"routes listed twice: {duplicated}"
+        table.update(module.ACCESS)
+    return table
+
+
+ACCESS = _collect_access()
 
 
 def _named_routes(resolvers: list[Any], namespace: str = "") -> Iterator[str]:
@@ -86,7 +71,19 @@ def objects(make_user: Any) -> dict[str, Any]:
         actor=users[Role.MANAGER], username="target", password="a-long-passphrase", role="viewer"
     )
     token, _ = token_create(actor=users[Role.MANAGER], name="walk")
-    return {"users": users, "viewer": viewer, "entry": AuditEntry.objects.first(), "token": token}
+    objects = {
+        "users": users,
+        "viewer": viewer,
+        "entry": AuditEntry.objects.first(),
+        "token": token,
+    }
+    # An app whose routes need objects (e.g. a node to show) makes them in its access module:
+    # ``def make_objects(manager) -> dict``.
+    for module in _access_modules():
+        maker = getattr(module, "make_objects", None)
+        if maker is not None:
+            objects.update(maker(users[Role.MANAGER]))
+    return objects
 
 
 @pytest.mark.django_db
