@@ -14,6 +14,7 @@ STANDBY_COMMANDS = {
     "demo": "load the demo organisation into an empty database",
     "createadmin": "create the first account: the continuity manager",
     "audit": "audit log tools: `standby audit verify` checks the hash chain",
+    "analyze": "dependency analysis: impact, spof, recovery (on --model FILE or the database)",
     "migrate": "create or update the database tables",
     "check": "check the configuration (`--deploy` for production settings)",
 }

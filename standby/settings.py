@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "standby.accounts",
     "standby.api",
     "standby.inventory",
+    "standby.strategy",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,106 @@
+"""``standby analyze``: what goes down, single points of failure, recovery time achievable."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from standby.analysis.cuts import failing_pairs, single_points_of_failure
+from standby.analysis.errors import ModelError
+from standby.analysis.graph import CompiledGraph
+from standby.analysis.impact import impact
+from standby.analysis.recovery import recovery_times
+from standby.modelfile.errors import ModelFileError
+from standby.strategy.loading import load_graph
+
+
+def _ids(value: str) -> list[str]:
+    ids = [item.strip() for item in value.split(",") if item.strip()]
+    if not ids:
+        raise ValueError("name at least one id")
+    return ids
+
+
+class Command(BaseCommand):
+    help = "Dependency analysis on a model file (--model) or on the database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="analysis", required=True)
+        for name, text in (
+            ("impact", "what goes down when these fail"),
+            ("spof", "single points of failure (and failing pairs) of every process and service"),
+            ("recovery", "recovery time achievable of everything down when these fail"),
+        ):
+            cmd = sub.add_parser(name, help=text, description=text)
+            cmd.add_argument("--model", type=Path, help="a model file (default: the database)")
+            cmd.add_argument("--json", action="store_true", help="print JSON")
+            if name in {"impact", "recovery"}:
+                cmd.add_argument(
+                    "--fail",
+                    type=_ids,
+                    required=True,
+                    metavar="ID[,ID…]",
+                    help="assets, locations or suppliers that fail",
+                )
+            if name == "spof":
+                cmd.add_argument("--order", type=int, choices=[1, 2], default=1)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            graph = load_graph(options["model"])
+            result = getattr(self, f"_{options['analysis']}")(graph, options)
+        except ModelFileError as error:
+            raise CommandError(str(error)) from None
+        except (ModelError, OSError) as error:
+            raise CommandError(str(error)) from None
+        if options["json"]:
+            self.stdout.write(json.dumps(result, indent=2, sort_keys=True))
+        else:
+            self._print_table(options["analysis"], result)
+
+    def _impact(self, graph: CompiledGraph, options: dict[str, Any]) -> dict[str, Any]:
+        failed = options["fail"]
+        return {"failed": sorted(set(failed)), "down": impact(graph, failed)}
+
+    def _spof(self, graph: CompiledGraph, options: dict[str, Any]) -> dict[str, Any]:
+        singles = single_points_of_failure(graph)
+        result: dict[str, Any] = {}
+        for target in sorted(singles):
+            entry: dict[str, Any] = {"single": singles[target]}
+            if options["order"] == 2:
+                entry["pairs"] = [list(pair) for pair in failing_pairs(graph, target)]
+            result[target] = entry
+        return result
+
+    def _recovery(self, graph: CompiledGraph, options: dict[str, Any]) -> dict[str, Any]:
+        times = recovery_times(graph, options["fail"])
+        return {"rta": {k: times[k] for k in sorted(times)}}
+
+    def _print_table(self, analysis: str, result: dict[str, Any]) -> None:
+        write = self.stdout.write
+        if analysis == "impact":
+            write(f"Failed ({len(result['failed'])}): {', '.join(result['failed'])}")
+            write(f"Down ({len(result['down'])}):")
+            for node in result["down"]:
+                write(f"  {node}")
+        elif analysis == "spof":
+            width = max((len(k) for k in result), default=10)
+            write(f"{'process / service'.ljust(width)}  single points of failure")
+            for target, entry in result.items():
+                write(f"{target.ljust(width)}  {', '.join(entry['single']) or '—'}")
+                for a, b in entry.get("pairs", []):
+                    write(f"{''.ljust(width)}    pair: {a} + {b}")
+        else:
+            rta = result["rta"]
+            width = max((len(k) for k in rta), default=10)
+            write(f"{'node'.ljust(width)}  RTA (hours)")
+            for node, hours in sorted(rta.items(), key=lambda kv: (_sort_hours(kv[1]), kv[0])):
+                write(f"{node.ljust(width)}  {'unknown' if hours is None else f'{hours:g}'}")
+
+
+def _sort_hours(hours: float | None) -> float:
+    return math.inf if hours is None else hours
