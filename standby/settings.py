@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import django_stubs_ext
+
 from standby.common.env import (
     data_dir,
     database,
@@ -18,6 +20,9 @@ from standby.common.env import (
     env_str,
     secret_key,
 )
+
+# Lets typed code write ModelForm[Node], QuerySet[Node], … at run time too.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
