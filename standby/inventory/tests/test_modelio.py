@@ -1,0 +1,319 @@
+"""The model file in and out of the database: round trips, merges by id, refusals."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from standby.common import audit
+from standby.common.models import AuditEntry
+from standby.inventory import modelio
+from standby.inventory.choices import AssetType, LocationKind, TeamRole
+from standby.inventory.models import (
+    Contract,
+    Node,
+    Person,
+    Requirement,
+    RequirementMember,
+    Team,
+    TeamMember,
+)
+from standby.modelfile import schema
+from standby.modelfile.dump import dump
+from standby.modelfile.errors import ModelFileError
+from standby.modelfile.generate import generate_model
+from standby.modelfile.loader import load_bytes
+
+DEMO = Path(__file__).resolve().parents[2] / "library" / "demo-college.yaml"
+TABLES = (Person, Team, TeamMember, Node, Requirement, RequirementMember, Contract, AuditEntry)
+
+SMALL: dict[str, Any] = {
+    "standby": 1,
+    "people": [
+        {"id": "ann", "name": "Ann Lee", "email": "ann@college.example"},
+        {"id": "bob", "name": "Bob Roy", "phone": "01632 960001"},
+    ],
+    "teams": [
+        {
+            "id": "it-team",
+            "name": "IT recovery",
+            "members": [{"person": "ann", "role": "leader"}, {"person": "bob", "role": "user"}],
+        }
+    ],
+    "locations": [{"id": "main", "name": "Main campus", "kind": "primary", "recovery_time": "1w"}],
+    "suppliers": [
+        {
+            "id": "isp-co",
+            "name": "ISP Co",
+            "recovery_time": "1d",
+            "contracts": [
+                {"id": "isp-sla", "guarantees": "link back within 8 h", "recovery_time": "8h"}
+            ],
+        }
+    ],
+    "processes": [{"id": "enrol", "name": "Enrol students", "owner": "ann", "requires": ["web"]}],
+    "services": [
+        {"id": "web", "name": "Web", "requires": [{"any_of": ["isp-a", "isp-b"]}]},
+    ],
+    "assets": [
+        {
+            "id": "isp-a",
+            "name": "ISP A",
+            "type": "network",
+            "location": "main",
+            "supplier": "isp-co",
+            "recovery_time": "4h",
+        },
+        {"id": "isp-b", "name": "ISP B", "type": "network", "recovery_time": "8h"},
+    ],
+}
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in TABLES}
+
+
+def wipe() -> None:
+    """Empty the inventory (not the audit log, which refuses deletes)."""
+    RequirementMember.objects.all().delete()
+    Requirement.objects.all().delete()
+    TeamMember.objects.all().delete()
+    Team.objects.all().delete()
+    Contract.objects.all().delete()
+    Node.objects.filter(kind="asset").delete()
+    Node.objects.all().delete()
+    Person.objects.all().delete()
+
+
+@pytest.mark.django_db
+def test_a_small_file_round_trips_and_is_audited(manager):
+    report = modelio.model_import(actor=manager, model=SMALL)
+    assert report.sections["assets"].created == ("isp-a", "isp-b")
+    assert report.sections["contracts"].created == ("isp-sla",)
+    assert report.created == 10
+    assert (
+        report.audit_entries == 10
+    )  # one entry per row created, requirements and members folded in
+    assert dump(modelio.model_export()) == dump(schema.validate(SMALL))
+    assert audit.verify() == (AuditEntry.objects.count(), None)
+    web = Node.objects.get(key="web")
+    entry = AuditEntry.objects.get(object_type="inventory.node", object_id=str(web.pk))
+    assert entry.changes["requires"] == [[], ["any of isp-a, isp-b"]]
+
+
+@pytest.mark.django_db
+def test_a_generated_10k_asset_organisation_round_trips_in_seconds(manager, capsys):
+    data = generate_model(processes=50, services=1000, assets=10_000, seed=7)
+    expected = dump(schema.validate(data))
+    started = time.perf_counter()
+    report = modelio.model_import(actor=manager, model=data)
+    imported = time.perf_counter() - started
+    assert report.sections["assets"].counts() == {"created": 10_000, "changed": 0, "unchanged": 0}
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        model = modelio.model_export()
+    exported = time.perf_counter() - started
+    assert len(queries) == 7
+    text = dump(model)
+    assert text == expected
+    started = time.perf_counter()
+    again = modelio.model_import(actor=manager, model=load_bytes(text.encode(), filename="m.yaml"))
+    reimported = time.perf_counter() - started
+    assert again.created == again.changed == 0
+    assert again.audit_entries == 0
+    with capsys.disabled():
+        print(
+            f"\n10k assets: import {imported:.1f} s, export {exported:.2f} s, "
+            f"re-import (nothing to do) {reimported:.1f} s, audit entries {report.audit_entries}"
+        )
+    assert imported < 60
+
+
+def test_the_databases_choices_are_the_files():
+    assert set(AssetType.values) == set(schema.ASSET_TYPES)
+    assert set(LocationKind.values) == set(schema.LOCATION_KINDS)
+    assert set(TeamRole.values) == set(schema.TEAM_ROLES)
+
+
+@pytest.mark.django_db
+def test_export_then_import_into_an_empty_database_gives_the_same_file(manager):
+    modelio.model_import(actor=manager, model=SMALL)
+    first = dump(modelio.model_export())
+    wipe()
+    assert not Node.objects.exists()
+    report = modelio.model_import(
+        actor=manager, model=load_bytes(first.encode(), filename="x.yaml")
+    )
+    assert report.changed == report.unchanged == 0
+    assert dump(modelio.model_export()) == first
+    assert dump(modelio.model_export(), fmt="json") == dump(schema.validate(SMALL), fmt="json")
+
+
+@pytest.mark.django_db
+def test_a_dry_run_reports_and_writes_nothing(manager):
+    before = counts()
+    report = modelio.model_import(actor=manager, model=SMALL, dry_run=True)
+    assert report.dry_run
+    assert report.created == 10
+    assert "would be created" in report.summary()
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_only_editors_may_import(make_user):
+    viewer = make_user("viewer", "v")
+    with pytest.raises(PermissionDenied):
+        modelio.model_import(actor=viewer, model=SMALL, dry_run=True)
+    assert not Node.objects.exists()
+
+
+@pytest.mark.django_db
+def test_importing_into_a_non_empty_database_reports_created_changed_unchanged(manager):
+    modelio.model_import(actor=manager, model=SMALL)
+    entries = AuditEntry.objects.count()
+    update = {
+        "standby": 1,
+        "people": [{"id": "ann", "name": "Ann Lee-Smith", "email": "ann@college.example"}],
+        "services": [
+            # Same fields, requirements now need both links: a change.
+            {"id": "web", "name": "Web", "requires": ["isp-a", "isp-b"]},
+            {"id": "mail", "name": "E-mail", "requires": ["isp-a"]},
+        ],
+        "assets": [
+            # Identical to the database: unchanged, not rewritten.
+            {"id": "isp-b", "name": "ISP B", "type": "network", "recovery_time": "8h"},
+        ],
+        "teams": [
+            {
+                "id": "it-team",
+                "name": "IT recovery",
+                "members": [{"person": "bob", "role": "leader"}],
+            }
+        ],
+    }
+    report = modelio.model_import(actor=manager, model=update)
+    assert report.sections["people"] == modelio.SectionReport(changed=("ann",))
+    assert report.sections["services"] == modelio.SectionReport(created=("mail",), changed=("web",))
+    assert report.sections["assets"] == modelio.SectionReport(unchanged=("isp-b",))
+    assert report.sections["teams"] == modelio.SectionReport(changed=("it-team",))
+    assert report.sections["processes"] == modelio.SectionReport()
+    # ann, web, mail, it-team: one entry each.
+    assert AuditEntry.objects.count() == entries + 4
+    assert audit.verify() == (AuditEntry.objects.count(), None)
+    model = modelio.model_export()
+    web = next(s for s in model.services if s.id == "web")
+    assert [r.of for r in web.requires] == [("isp-a",), ("isp-b",)]
+    # Absent from the file, left alone: bob, enrol (which still requires web), isp-a.
+    assert {p.id for p in model.people} == {"ann", "bob"}
+    assert next(p for p in model.processes if p.id == "enrol").requires[0].of == ("web",)
+    assert [(m.person, m.role) for m in model.teams[0].members] == [("bob", "leader")]
+    entry = AuditEntry.objects.filter(object_type="inventory.team").first()
+    assert entry is not None
+    assert entry.changes["members"] == [["ann:leader", "bob:user"], ["bob:leader"]]
+    assert Person.objects.get(key="ann").name == "Ann Lee-Smith"
+
+
+@pytest.mark.django_db
+def test_a_file_may_name_what_only_the_database_holds(manager):
+    modelio.model_import(actor=manager, model=SMALL)
+    partial = {"standby": 1, "services": [{"id": "vle", "name": "VLE", "requires": ["isp-a"]}]}
+    report = modelio.model_import(actor=manager, model=partial)
+    assert report.sections["services"].created == ("vle",)
+
+
+BAD_CASES = {
+    "cycle": (
+        # isp-b (in the file) requires enrol (in the database), which requires web → isp-b.
+        {
+            "standby": 1,
+            "assets": [{"id": "isp-b", "name": "ISP B", "type": "network", "requires": ["enrol"]}],
+        },
+        # The validator reports a cycle at its smallest id's edge: here a stored node's.
+        [
+            "processes[id=enrol, in the database].requires[0]: "
+            "dependency cycle: enrol → web → isp-b → enrol"
+        ],
+    ),
+    "unknown id": (
+        {"standby": 1, "services": [{"id": "web", "name": "Web", "requires": ["lan-9"]}]},
+        ["services[0].requires[0]: unknown id 'lan-9'"],
+    ),
+    "duplicate id across sections and with the database": (
+        {
+            "standby": 1,
+            "people": [{"id": "isp-a", "name": "Not an asset"}],
+            "locations": [{"id": "new-site", "name": "New"}, {"id": "new-site", "name": "Again"}],
+        },
+        [
+            "locations[1].id: duplicate id 'new-site' (already used at locations[0])",
+            "assets[id=isp-a, in the database].id: "
+            "duplicate id 'isp-a' (already used at people[0])",
+        ],
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", sorted(BAD_CASES))
+def test_a_bad_file_is_refused_naming_each_problem_and_nothing_changes(manager, case):
+    modelio.model_import(actor=manager, model=SMALL)
+    data, expected = BAD_CASES[case]
+    before = counts()
+    exported = dump(modelio.model_export())
+    for dry_run in (True, False):
+        with pytest.raises(ModelFileError) as error:
+            modelio.model_import(actor=manager, model=data, dry_run=dry_run)
+        found = [str(p) for p in error.value.problems]
+        for problem in expected:
+            assert problem in found
+    assert counts() == before
+    assert dump(modelio.model_export()) == exported
+
+
+@pytest.mark.django_db
+def test_database_field_rules_are_checked_before_writing(manager):
+    data = {
+        "standby": 1,
+        "people": [{"id": "ann", "name": "A" * 201}],
+        "teams": [
+            {
+                "id": "t",
+                "name": "T",
+                "members": [{"person": "ann", "role": "leader"}, {"person": "ann", "role": "user"}],
+            }
+        ],
+    }
+    before = counts()
+    with pytest.raises(ModelFileError) as error:
+        modelio.model_import(actor=manager, model=data)
+    paths = [p.path for p in error.value.problems]
+    assert "people[0].name" in paths
+    assert "teams[0].members[1]" in paths
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_a_contract_moved_to_another_supplier_moves(manager):
+    modelio.model_import(actor=manager, model=SMALL)
+    moved = {
+        "standby": 1,
+        "suppliers": [
+            {
+                "id": "other",
+                "name": "Other",
+                "contracts": [
+                    {"id": "isp-sla", "guarantees": "link back within 8 h", "recovery_time": "8h"}
+                ],
+            }
+        ],
+    }
+    report = modelio.model_import(actor=manager, model=moved)
+    assert report.sections["contracts"].changed == ("isp-sla",)
+    assert Contract.objects.get(key="isp-sla").supplier.key == "other"
+    assert dump(modelio.model_export()).count("isp-sla") == 1
