@@ -5,7 +5,9 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("standby.common.urls")),
     path("accounts/", include("standby.accounts.urls")),
+    path("strategy/", include("standby.strategy.urls")),
     path("api/", include("standby.api.urls")),
+    path("inventory/", include("standby.inventory.urls")),
 ]
 
 handler403 = "standby.common.views.error_403"

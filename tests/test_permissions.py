@@ -90,7 +90,7 @@ def objects(make_user: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("route", sorted(ACCESS))
 def test_get_access_matches_the_table(client, objects, route):
     access = ACCESS[route]
-    url = reverse(route, kwargs=access.kwargs(objects))
+    url = reverse(route, kwargs=access.kwargs(objects)) + access.query(objects)
     for role in Role:
         client.force_login(objects["users"][role])
         response = client.get(url)

@@ -29,6 +29,7 @@ AREAS: tuple[Area, ...] = (
         "Inventory",
         "Business processes, IT services, assets, people, teams, sites, suppliers and what "
         "depends on what.",
+        url_name="inventory:index",
     ),
     Area(
         "bia",
@@ -43,7 +44,9 @@ AREAS: tuple[Area, ...] = (
     Area(
         "strategy",
         "Strategy",
-        "Recovery options, backups, disaster scenarios, gap analysis and the cost optimiser.",
+        "What-if scenarios and single points of failure; recovery options, backups, gap "
+        "analysis and the cost optimiser to come.",
+        "strategy:index",
     ),
     Area(
         "plans",

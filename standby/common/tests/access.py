@@ -29,6 +29,7 @@ class Access:
     public: bool = False
     self_service: bool = False  # changes only the caller's own account (password, tokens)
     api: bool = False
+    query: Callable[[dict[str, Any]], str] = field(default=lambda objs: "")  # e.g. "?fail=x"
 
 
 ACCESS: dict[str, Access] = {

@@ -1,0 +1,119 @@
+"""What-if page, single points of failure report and panel, and the analysis API."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from standby.inventory import services
+from standby.inventory.models import Node
+
+
+@pytest.fixture
+def college(manager):
+    def node(key, kind, **extra):
+        return services.node_save(
+            actor=manager, node=Node(key=key, kind=kind, name=key.title(), **extra)
+        )
+
+    campus = node("campus", "location", recovery_time=72)
+    isp_a = node("isp-a", "asset", asset_type="network", recovery_time=4)
+    isp_b = node("isp-b", "asset", asset_type="network", recovery_time=8)
+    srv = node("srv", "asset", asset_type="hardware", location=campus)  # no recovery time
+    web = node("web", "service")
+    services.requirement_add(actor=manager, owner=web, members=[isp_a, isp_b], at_least=1)
+    services.requirement_add(actor=manager, owner=web, members=[srv])
+    enrol = node("enrol", "process")
+    services.requirement_add(actor=manager, owner=enrol, members=[web])
+    return manager
+
+
+@pytest.mark.django_db
+def test_whatif_shows_what_goes_down_and_when_it_is_back(client, college):
+    client.force_login(college)
+    response = client.get(reverse("strategy:whatif"), {"fail": ["isp-a", "isp-b"]})
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert [d.node.key for d in result.down] == ["enrol", "web", "isp-b", "isp-a"]
+    assert {d.node.key: d.rta for d in result.down} == {
+        "enrol": 4,
+        "web": 4,
+        "isp-a": 4,
+        "isp-b": 8,
+    }
+    body = response.content.decode()
+    assert "<svg" in body
+    assert "When each process and service is back" in body
+    assert "1 business process down" in body
+
+
+@pytest.mark.django_db
+def test_whatif_unknown_recovery_time_is_shown_as_unknown(client, college):
+    client.force_login(college)
+    # srv did not fail itself: it is back when its site is back (72 h).
+    site = client.get(reverse("strategy:whatif"), {"fail": ["campus"]}).context["result"]
+    assert {d.node.key: d.rta for d in site.down} == {
+        "campus": 72,
+        "srv": 72,
+        "web": 72,
+        "enrol": 72,
+    }
+    # srv failing itself has no recovery time: unknown, and so is everything waiting on it.
+    response = client.get(reverse("strategy:whatif"), {"fail": ["srv"]})
+    result = response.context["result"]
+    assert {d.node.key: d.rta for d in result.down} == {"srv": None, "web": None, "enrol": None}
+    assert result.worst_rta is None
+    assert "Full recovery time unknown" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_whatif_refuses_a_choice_that_is_not_failable(client, college):
+    client.force_login(college)
+    response = client.get(reverse("strategy:whatif"), {"fail": ["web"]})
+    assert response.status_code == 200
+    assert response.context["result"] is None
+    assert "web" in str(response.context["form"].errors["fail"])
+
+
+@pytest.mark.django_db
+def test_spof_report_and_panel(client, college):
+    client.force_login(college)
+    response = client.get(reverse("strategy:spof_report"))
+    rows = {r.target.key: [n.key for n in r.single] for r in response.context["rows"]}
+    assert rows == {"enrol": ["campus", "srv"], "web": ["campus", "srv"]}
+    panel = client.get(reverse("strategy:spof_panel", args=["web"]))
+    assert [(a.key, b.key) for a, b in panel.context["row"].pairs] == [("isp-a", "isp-b")]
+
+
+@pytest.mark.django_db
+def test_spof_report_runs_a_constant_number_of_queries(
+    client, college, django_assert_max_num_queries
+):
+    client.force_login(college)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("strategy:spof_report"))
+    for i in range(30):
+        services.node_save(actor=college, node=Node(key=f"svc-{i}", kind="service", name=f"S{i}"))
+    with django_assert_max_num_queries(8):
+        client.get(reverse("strategy:spof_report"))
+
+
+@pytest.mark.django_db
+def test_analysis_api(college):
+    api = APIClient()
+    api.force_authenticate(college)
+    assert api.get("/api/analysis/impact/?fail=srv").json() == {
+        "failed": ["srv"],
+        "down": ["enrol", "srv", "web"],
+    }
+    assert api.get("/api/analysis/recovery/?fail=isp-a,isp-b").json() == {
+        "rta": {"enrol": 4.0, "isp-a": 4.0, "isp-b": 8.0, "web": 4.0}
+    }
+    spof = api.get("/api/analysis/spof/?order=2").json()
+    assert spof["web"] == {"single": ["campus", "srv"], "pairs": [["isp-a", "isp-b"]]}
+    bad = api.get("/api/analysis/impact/?fail=web")
+    assert bad.status_code == 400
+    assert "only assets, locations and suppliers fail directly" in str(
+        bad.json()["error"]["details"]
+    )
