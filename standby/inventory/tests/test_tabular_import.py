@@ -1,4 +1,4 @@
-"""Spreadsheet import: per-entity happy paths, updates by id, errors by row and column, all or none."""
+"""Spreadsheet import: each entity, updates by id, errors by row and column, all or none."""
 
 from __future__ import annotations
 
