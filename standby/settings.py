@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "standby.api",
     "standby.inventory",
     "standby.strategy",
+    "standby.bia",
 ]
 
 MIDDLEWARE = [

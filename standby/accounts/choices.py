@@ -22,3 +22,5 @@ class Capability(models.TextChoices):
     VIEW_HISTORY = "view_history", "See the history of every object"
     VIEW_AUDIT_LOG = "view_audit_log", "See the global audit log"
     MANAGE_USERS = "manage_users", "Manage users and roles"
+    ANSWER_BIA = "answer_bia", "Answer the BIA of one's own processes and services"
+    APPROVE = "approve", "Approve BIA records and plans; start campaigns"

@@ -22,9 +22,13 @@ if TYPE_CHECKING:
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.MANAGER: frozenset(Capability),
-    Role.DEPUTY: frozenset({Capability.VIEW, Capability.EDIT, Capability.VIEW_HISTORY}),
+    Role.DEPUTY: frozenset(
+        {Capability.VIEW, Capability.EDIT, Capability.VIEW_HISTORY, Capability.ANSWER_BIA}
+    ),
     Role.RECOVERY_TEAM: frozenset({Capability.VIEW}),
-    Role.SERVICE_OWNER: frozenset({Capability.VIEW}),
+    # A service owner answers the BIA of the processes and services they own (checked per
+    # object in the BIA services), nothing else.
+    Role.SERVICE_OWNER: frozenset({Capability.VIEW, Capability.ANSWER_BIA}),
     Role.AUDITOR: frozenset({Capability.VIEW, Capability.VIEW_HISTORY, Capability.VIEW_AUDIT_LOG}),
     Role.VIEWER: frozenset({Capability.VIEW}),
 }
