@@ -43,19 +43,25 @@ types: install-dev
 imports: install-dev
 	$(BIN)/lint-imports
 
-pytest: pytest-sqlite pytest-postgres
+pytest: pytest-sqlite pytest-browser pytest-postgres
 
-# SQLite: everything, browser tests included.
+# Each group prints its own pytest summary line, so CI's log shows each one ran.
+# SQLite: the whole suite except the browser tests.
 pytest-sqlite: install-dev
-	$(BIN)/python -m pytest -p no:cacheprovider
+	@echo "=== pytest on SQLite ==="
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not browser"
+
+# The browser tests: Playwright driving Debian's Chromium against a live server (SQLite).
+pytest-browser: install-dev
+	@echo "=== pytest in the browser (Chromium) ==="
+	$(BIN)/python -m pytest -p no:cacheprovider -m browser
 
 # PostgreSQL: the database-backed tests again, on a throwaway cluster the fixtures start.
+# The analysis core and the model file never touch a database, so they run once, above.
 pytest-postgres: install-dev
+	@echo "=== pytest on PostgreSQL ==="
 	STANDBY_TEST_DATABASE=postgres $(BIN)/python -m pytest -p no:cacheprovider -m "not browser" \
-		--ignore=standby/analysis --ignore=standby/modelfile --doctest-modules
-
-pytest-browser: install-dev
-	$(BIN)/python -m pytest -p no:cacheprovider -m browser
+		--ignore=standby/analysis --ignore=standby/modelfile
 
 bench: install-dev
 	$(BIN)/python -m benchmarks
