@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from standby.accounts.choices import Capability
 from standby.accounts.permissions import capability_required
@@ -205,6 +206,7 @@ def _preview_context(
 
 
 @capability_required(Capability.EDIT)
+@require_safe
 def tabular_template(request: AuthedRequest, entity: str) -> HttpResponse:
     """An empty CSV with the header row of one kind of sheet, to fill in."""
     found = ENTITIES.get(entity)
