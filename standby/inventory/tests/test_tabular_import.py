@@ -299,3 +299,16 @@ def test_only_editors_can_import(make_user, base):
     assert state() == before
     import_apply(actor=make_user("deputy"), plan=plan)
     assert Person.objects.filter(key="zoe").exists()
+
+
+@pytest.mark.django_db
+def test_the_example_in_the_how_to_imports(manager, base):
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[3] / "docs/how-to/spreadsheets.md").read_text()
+    example = doc.split("`assets.csv`:\n\n```\n", 1)[1].split("```", 1)[0]
+    services.node_save(actor=manager, node=Node(key="dr", kind="location", name="DR"))
+    Node.objects.filter(key__in=["db-1", "db-2", "db-3"]).delete()
+    _, outcome = run(manager, "assets", *example.strip().splitlines())
+    assert outcome.created == 5
+    assert requires_of("app") == "lan; 2 of (db-1, db-2, db-3)"
