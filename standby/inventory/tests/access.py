@@ -1,0 +1,125 @@
+"""Expected access for the inventory's routes (pages, exports, the map's data, the API).
+
+Merged into ``tests/test_permissions.py``'s walk with every other app's table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from standby.common.tests.access import ALL, EDITORS, Access
+
+NODE_PREFIXES = ("process", "service", "asset", "location", "supplier")
+API_ROUTES = ("process", "service", "asset", "location", "supplier", "person", "team", "contract")
+
+
+def make_objects(manager: Any) -> dict[str, Any]:
+    """One of each kind, a requirement, a team member and a contract."""
+    from standby.inventory import services
+    from standby.inventory.models import Contract, Node, Person, Team
+
+    person = services.person_save(actor=manager, person=Person(key="acc-person", name="Pat"))
+    nodes = {}
+    for prefix in NODE_PREFIXES:
+        extra: dict[str, Any] = {"asset_type": "hardware"} if prefix == "asset" else {}
+        nodes[prefix] = services.node_save(
+            actor=manager, node=Node(key=f"acc-{prefix}", kind=prefix, name=prefix, **extra)
+        )
+    requirements = {
+        prefix: services.requirement_add(
+            actor=manager, owner=nodes[prefix], members=[services_target]
+        )
+        for prefix, services_target in (
+            ("process", nodes["service"]),
+            ("service", nodes["asset"]),
+            ("asset", nodes["location"]),
+            ("location", nodes["supplier"]),
+        )
+    }
+    extra_node = services.node_save(
+        actor=manager, node=Node(key="acc-extra", kind="asset", name="extra", asset_type="data")
+    )
+    requirements["supplier"] = services.requirement_add(
+        actor=manager, owner=nodes["supplier"], members=[extra_node]
+    )
+    team = services.team_save(actor=manager, team=Team(key="acc-team", name="Team"))
+    services.team_set_members(actor=manager, team=team, members=[(person, "leader")])
+    contract = services.contract_save(
+        actor=manager,
+        contract=Contract(key="acc-contract", supplier=nodes["supplier"], name="Contract"),
+    )
+    return {
+        "inv_nodes": nodes,
+        "inv_requirements": requirements,
+        "inv_person": person,
+        "inv_team": team,
+        "inv_membership": team.memberships.get(),
+        "inv_contract": contract,
+    }
+
+
+def _node_routes(prefix: str) -> dict[str, Access]:
+    def key(o: dict[str, Any]) -> dict[str, Any]:
+        return {"key": o["inv_nodes"][prefix].key}
+
+    def requirement(o: dict[str, Any]) -> dict[str, Any]:
+        return {"key": o["inv_nodes"][prefix].key, "pk": o["inv_requirements"][prefix].pk}
+
+    return {
+        f"inventory:{prefix}_list": Access(get=ALL),
+        f"inventory:{prefix}_export": Access(get=ALL),
+        f"inventory:{prefix}_create": Access(get=EDITORS, post=EDITORS),
+        f"inventory:{prefix}_detail": Access(get=ALL, kwargs=key),
+        f"inventory:{prefix}_update": Access(get=EDITORS, post=EDITORS, kwargs=key),
+        f"inventory:{prefix}_delete": Access(get=EDITORS, post=EDITORS, kwargs=key),
+        f"inventory:{prefix}_requirement_add": Access(get=EDITORS, post=EDITORS, kwargs=key),
+        f"inventory:{prefix}_requirement_delete": Access(
+            get=EDITORS, post=EDITORS, kwargs=requirement
+        ),
+    }
+
+
+def _keyed(name: str) -> Any:
+    return lambda o: {"key": o[name].key}
+
+
+ACCESS: dict[str, Access] = {
+    "inventory:index": Access(get=ALL),
+    **{route: access for prefix in NODE_PREFIXES for route, access in _node_routes(prefix).items()},
+    "inventory:node_picker": Access(get=ALL),
+    "inventory:node_graph": Access(
+        get=ALL, kwargs=lambda o: {"key": o["inv_nodes"]["service"].key}
+    ),
+    "inventory:person_list": Access(get=ALL),
+    "inventory:person_export": Access(get=ALL),
+    "inventory:person_create": Access(get=EDITORS, post=EDITORS),
+    "inventory:person_detail": Access(get=ALL, kwargs=_keyed("inv_person")),
+    "inventory:person_update": Access(get=EDITORS, post=EDITORS, kwargs=_keyed("inv_person")),
+    "inventory:person_delete": Access(get=EDITORS, post=EDITORS, kwargs=_keyed("inv_person")),
+    "inventory:team_list": Access(get=ALL),
+    "inventory:team_export": Access(get=ALL),
+    "inventory:team_create": Access(get=EDITORS, post=EDITORS),
+    "inventory:team_detail": Access(get=ALL, kwargs=_keyed("inv_team")),
+    "inventory:team_update": Access(get=EDITORS, post=EDITORS, kwargs=_keyed("inv_team")),
+    "inventory:team_delete": Access(get=EDITORS, post=EDITORS, kwargs=_keyed("inv_team")),
+    "inventory:team_member_add": Access(get=EDITORS, post=EDITORS, kwargs=_keyed("inv_team")),
+    "inventory:team_member_remove": Access(
+        get=EDITORS,
+        post=EDITORS,
+        kwargs=lambda o: {"key": o["inv_team"].key, "pk": o["inv_membership"].pk},
+    ),
+    "inventory:contract_list": Access(get=ALL),
+    "inventory:contract_export": Access(get=ALL),
+    "inventory:contract_create": Access(get=EDITORS, post=EDITORS),
+    "inventory:contract_detail": Access(get=ALL, kwargs=_keyed("inv_contract")),
+    "inventory:contract_update": Access(get=EDITORS, post=EDITORS, kwargs=_keyed("inv_contract")),
+    "inventory:contract_delete": Access(get=EDITORS, post=EDITORS, kwargs=_keyed("inv_contract")),
+}
+
+# The model-file and spreadsheet import pages list their own routes; merged here.
+for _extra in ("access_modelfile", "access_tabular"):
+    try:
+        _module = __import__(f"standby.inventory.tests.{_extra}", fromlist=["ACCESS"])
+    except ModuleNotFoundError:
+        continue
+    ACCESS.update(_module.ACCESS)
