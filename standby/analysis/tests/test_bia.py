@@ -249,6 +249,7 @@ def test_required_objectives_equal_a_brute_force_min_over_dependants(data, specs
     graph = compile_graph(specs)
     req = required_objectives(graph, stated)
     assert dict(req) == _naive_required(specs, stated)
+    assert req.to_dict() == dict(req)
     # The binding node really states the required value, and is the node or a dependant.
     for node in ids:
         for position, key in enumerate(("rto", "rpo")):
