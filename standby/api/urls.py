@@ -2,6 +2,8 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from standby.api import views
+from standby.inventory import api as inventory_api
+from standby.inventory import api_modelfile
 from standby.strategy import api as strategy_api
 
 app_name = "api"
@@ -15,6 +17,41 @@ urlpatterns = [
     path("analysis/impact/", strategy_api.ImpactView.as_view(), name="analysis_impact"),
     path("analysis/recovery/", strategy_api.RecoveryView.as_view(), name="analysis_recovery"),
     path("analysis/spof/", strategy_api.SpofView.as_view(), name="analysis_spof"),
+    path("model/import/", api_modelfile.ModelImportView.as_view(), name="model_import"),
+    path("model/export/", api_modelfile.ModelExportView.as_view(), name="model_export"),
+    # inventory
+    path("processes/", inventory_api.ProcessListView.as_view(), name="process_list"),
+    path("processes/<str:key>/", inventory_api.ProcessDetailView.as_view(), name="process_detail"),
+    path("services/", inventory_api.ServiceListView.as_view(), name="service_list"),
+    path("services/<str:key>/", inventory_api.ServiceDetailView.as_view(), name="service_detail"),
+    path("assets/", inventory_api.AssetListView.as_view(), name="asset_list"),
+    path("assets/<str:key>/", inventory_api.AssetDetailView.as_view(), name="asset_detail"),
+    path("locations/", inventory_api.LocationListView.as_view(), name="location_list"),
+    path(
+        "locations/<str:key>/", inventory_api.LocationDetailView.as_view(), name="location_detail"
+    ),
+    path("suppliers/", inventory_api.SupplierListView.as_view(), name="supplier_list"),
+    path(
+        "suppliers/<str:key>/", inventory_api.SupplierDetailView.as_view(), name="supplier_detail"
+    ),
+    path("people/", inventory_api.PersonListView.as_view(), name="person_list"),
+    path("people/<str:key>/", inventory_api.PersonDetailView.as_view(), name="person_detail"),
+    path("teams/", inventory_api.TeamListView.as_view(), name="team_list"),
+    path("teams/<str:key>/", inventory_api.TeamDetailView.as_view(), name="team_detail"),
+    path("contracts/", inventory_api.ContractListView.as_view(), name="contract_list"),
+    path(
+        "contracts/<str:key>/", inventory_api.ContractDetailView.as_view(), name="contract_detail"
+    ),
+    path(
+        "nodes/<str:key>/requirements/",
+        inventory_api.RequirementListView.as_view(),
+        name="requirement_list",
+    ),
+    path(
+        "nodes/<str:key>/requirements/<int:pk>/",
+        inventory_api.RequirementDetailView.as_view(),
+        name="requirement_detail",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

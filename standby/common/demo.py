@@ -1,14 +1,17 @@
-"""The demo organisation. Until the inventory lands, the demo is its accounts."""
+"""The demo organisation: its accounts, then Riverside College (`library/demo-college.yaml`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import transaction
 
 from standby.accounts import services as account_services
 from standby.accounts.choices import Role
 from standby.accounts.models import User
+
+DEMO_FILE = Path(__file__).resolve().parent.parent / "library" / "demo-college.yaml"
 
 # A demo database is not production: a known password lets anyone try it. `make demo` prints it.
 DEMO_PASSWORD = "standby-demo"  # noqa: S105
@@ -27,11 +30,12 @@ DEMO_ACCOUNTS: tuple[tuple[str, Role, str, str], ...] = (
 class DemoResult:
     loaded: bool
     accounts: list[tuple[str, str]] = field(default_factory=list)
+    summary: str = ""
 
 
 @transaction.atomic
 def load_demo() -> DemoResult:
-    """Create the demo accounts when there are no users yet."""
+    """Create the demo accounts and load the demo college, when there are no users yet."""
     accounts = [(name, role.label) for name, role, _, _ in DEMO_ACCOUNTS]
     if User.objects.exists():
         return DemoResult(loaded=False, accounts=accounts)
@@ -55,4 +59,18 @@ def load_demo() -> DemoResult:
             last_name=last,
             email=f"{username}@college.example",
         )
-    return DemoResult(loaded=True, accounts=accounts)
+    summary = _load_college(manager)
+    return DemoResult(loaded=True, accounts=accounts, summary=summary)
+
+
+def _load_college(manager: User) -> str:
+    """Import the demo college as the demo manager, only into an empty inventory."""
+    from standby.inventory import modelio
+    from standby.inventory.models import Node, Person
+
+    if Node.objects.exists() or Person.objects.exists():
+        return "the inventory is not empty: the demo college was not loaded"
+    report = modelio.model_import_bytes(
+        actor=manager, data=DEMO_FILE.read_bytes(), filename=DEMO_FILE.name
+    )
+    return f"Riverside College: {report.summary()}"

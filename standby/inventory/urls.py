@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from standby.inventory import urls_tabular, views
+from standby.inventory import urls_modelfile, urls_tabular, views
 from standby.inventory.choices import NodeKind
 
 app_name = "inventory"
@@ -122,3 +122,4 @@ urlpatterns = [
 ]
 # The spreadsheet and model-file import pages live in their own modules.
 urlpatterns += urls_tabular.urlpatterns
+urlpatterns += urls_modelfile.urlpatterns

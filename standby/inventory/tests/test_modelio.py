@@ -317,3 +317,144 @@ def test_a_contract_moved_to_another_supplier_moves(manager):
     assert report.sections["contracts"].changed == ("isp-sla",)
     assert Contract.objects.get(key="isp-sla").supplier.key == "other"
     assert dump(modelio.model_export()).count("isp-sla") == 1
+
+
+SMALL_YAML = dump(schema.validate(SMALL))
+
+
+@pytest.mark.django_db
+def test_the_web_import_previews_then_imports_the_same_upload(client, manager):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(manager)
+    upload = SimpleUploadedFile("college.yaml", SMALL_YAML.encode())
+    response = client.post(reverse("inventory:modelfile_import"), {"file": upload})
+    assert response.status_code == 302
+    preview = response["Location"]
+    page = client.get(preview)
+    assert b"10 to create" in page.content
+    assert not Node.objects.exists()
+    done = client.post(preview)
+    assert done.status_code == 302
+    assert dump(modelio.model_export()) == SMALL_YAML
+    # The upload is gone once imported.
+    assert b"no longer waiting" in client.get(preview).content
+
+
+@pytest.mark.django_db
+def test_the_web_preview_lists_every_problem_with_its_path(client, manager):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(manager)
+    bad = b"standby: 1\nservices:\n- id: web\n  name: Web\n  requires: [lan-9]\n"
+    response = client.post(
+        reverse("inventory:modelfile_import"), {"file": SimpleUploadedFile("m.yaml", bad)}
+    )
+    page = client.get(response["Location"])
+    assert b"services[0].requires[0]" in page.content
+    assert b"unknown id &#x27;lan-9&#x27;" in page.content
+    assert client.post(response["Location"]).status_code == 200  # refused again, not imported
+    assert not Node.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_web_export_downloads_yaml_or_json(client, make_user, manager):
+    from django.urls import reverse
+
+    modelio.model_import(actor=manager, model=SMALL)
+    client.force_login(make_user("viewer", "v"))
+    response = client.get(reverse("inventory:modelfile_export"))
+    assert response.content.decode() == SMALL_YAML
+    assert "attachment" in response["Content-Disposition"]
+    response = client.get(reverse("inventory:modelfile_export") + "?format=json")
+    assert response.content.decode() == dump(schema.validate(SMALL), fmt="json")
+
+
+@pytest.mark.django_db
+def test_the_api_imports_a_raw_body_or_a_multipart_file(client, manager):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(manager)
+    url = reverse("api:model_import")
+    response = client.post(url + "?dry_run=1", SMALL_YAML.encode(), content_type="application/yaml")
+    assert response.status_code == 200
+    assert response.json()["counts"]["assets"] == {"created": 2, "changed": 0, "unchanged": 0}
+    assert not Node.objects.exists()
+    upload = SimpleUploadedFile("m.yaml", SMALL_YAML.encode())
+    response = client.post(url, {"file": upload})
+    assert response.status_code == 201
+    assert response.json()["sections"]["people"]["created"] == ["ann", "bob"]
+    assert dump(modelio.model_export()) == SMALL_YAML
+    exported = client.get(reverse("api:model_export") + "?format=json")
+    assert exported.status_code == 200
+    assert exported.content.decode() == dump(schema.validate(SMALL), fmt="json")
+
+
+@pytest.mark.django_db
+def test_the_api_lists_problems_with_their_paths_in_details(client, manager):
+    from django.urls import reverse
+
+    client.force_login(manager)
+    before = counts()
+    bad = b'{"standby": 1, "assets": [{"id": "a", "name": "A", "type": "rock", "requires": ["a"]}]}'
+    response = client.post(reverse("api:model_import"), bad, content_type="application/json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_model_file"
+    paths = {d["path"] for d in error["details"]}
+    assert {"assets[0].type", "assets[0].requires[0]"} <= paths
+    assert counts() == before
+
+
+def test_the_demo_college_is_a_valid_model_of_a_college():
+    model = schema.validate(load_bytes(DEMO.read_bytes(), filename=DEMO.name))
+    assert len(model.processes) >= 6
+    assert len(model.assets) >= 50
+    assert len(model.people) >= 15
+    assert len([s for s in model.suppliers if s.contracts]) >= 4
+    assert len(model.teams) == 2
+    for team in model.teams:
+        assert {m.role for m in team.members} == set(schema.TEAM_ROLES)
+    assert {loc.kind for loc in model.locations} == {"primary", "alternate"}
+    seed_services = {"svc-printing", "svc-wordproc", "svc-internet", "svc-storage", "svc-support"}
+    assert seed_services <= {s.id for s in model.services}
+    forms = [r.form for n in schema.iter_nodes(model) for r in getattr(n, "requires", ())]
+    assert "any_of" in forms
+    assert "at_least" in forms
+    for person in model.people:
+        assert person.phone is not None
+        assert person.phone.startswith("01632 960")
+        assert person.out_of_hours_phone is not None
+        assert person.out_of_hours_phone.startswith("07700 900")
+        assert person.email is not None
+        assert person.email.endswith("@college.example")
+
+
+@pytest.mark.django_db
+def test_the_demo_college_round_trips_through_an_empty_database(manager):
+    data = load_bytes(DEMO.read_bytes(), filename=DEMO.name)
+    modelio.model_import(actor=manager, model=data)
+    first = dump(modelio.model_export())
+    assert first == dump(schema.validate(data))
+    wipe()
+    modelio.model_import(actor=manager, model=load_bytes(first.encode(), filename="x.yaml"))
+    assert dump(modelio.model_export()) == first
+
+
+@pytest.mark.django_db
+def test_standby_demo_loads_the_college_after_the_accounts_once():
+    from standby.common import demo
+
+    result = demo.load_demo()
+    assert result.loaded
+    assert Node.objects.filter(key="svc-mis").exists()
+    entry = AuditEntry.objects.filter(object_type="inventory.node").first()
+    assert entry is not None
+    assert entry.actor_name == "manager"
+    nodes = Node.objects.count()
+    again = demo.load_demo()
+    assert not again.loaded
+    assert Node.objects.count() == nodes
