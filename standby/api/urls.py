@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from standby.api import views
+from standby.bia import api as bia_api
 from standby.inventory import api as inventory_api
 from standby.inventory import api_modelfile
 from standby.strategy import api as strategy_api
@@ -52,6 +53,15 @@ urlpatterns = [
         inventory_api.RequirementDetailView.as_view(),
         name="requirement_detail",
     ),
+    path("bia/records/", bia_api.RecordListView.as_view(), name="bia_record_list"),
+    path("bia/records/<str:key>/", bia_api.RecordDetailView.as_view(), name="bia_record_detail"),
+    path(
+        "bia/records/<str:key>/review/",
+        bia_api.RecordReviewView.as_view(),
+        name="bia_record_review",
+    ),
+    path("bia/priority/", bia_api.PriorityView.as_view(), name="bia_priority"),
+    path("bia/objectives/", bia_api.ObjectivesView.as_view(), name="bia_objectives"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

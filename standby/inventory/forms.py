@@ -74,10 +74,12 @@ class RequirementAddForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.data and hasattr(self.data, "getlist"):
+        data: Any = self.data
+        if data and hasattr(data, "getlist"):
             # Picked checkboxes and typed ids arrive under the same name: merge them.
-            self.data = self.data.copy()
-            self.data["members"] = " ".join(self.data.getlist("members"))
+            data = data.copy()
+            data["members"] = " ".join(data.getlist("members"))
+            self.data = data
 
     def clean_members(self) -> list[Node]:
         keys = [k for k in self.cleaned_data["members"].replace(",", " ").split() if k]

@@ -123,3 +123,39 @@ for _extra in ("access_modelfile", "access_tabular"):
     except ModuleNotFoundError:
         continue
     ACCESS.update(_module.ACCESS)
+
+# The API: reads for every role, writes for editors; anonymous requests get 401/403.
+for _name in API_ROUTES:
+    ACCESS[f"api:{_name}_list"] = Access(get=ALL, post=EDITORS, api=True)
+ACCESS["api:process_detail"] = Access(
+    get=ALL, post=EDITORS, api=True, kwargs=lambda o: {"key": o["inv_nodes"]["process"].key}
+)
+ACCESS["api:service_detail"] = Access(
+    get=ALL, post=EDITORS, api=True, kwargs=lambda o: {"key": o["inv_nodes"]["service"].key}
+)
+ACCESS["api:asset_detail"] = Access(
+    get=ALL, post=EDITORS, api=True, kwargs=lambda o: {"key": o["inv_nodes"]["asset"].key}
+)
+ACCESS["api:location_detail"] = Access(
+    get=ALL, post=EDITORS, api=True, kwargs=lambda o: {"key": o["inv_nodes"]["location"].key}
+)
+ACCESS["api:supplier_detail"] = Access(
+    get=ALL, post=EDITORS, api=True, kwargs=lambda o: {"key": o["inv_nodes"]["supplier"].key}
+)
+ACCESS["api:person_detail"] = Access(get=ALL, post=EDITORS, api=True, kwargs=_keyed("inv_person"))
+ACCESS["api:team_detail"] = Access(get=ALL, post=EDITORS, api=True, kwargs=_keyed("inv_team"))
+ACCESS["api:contract_detail"] = Access(
+    get=ALL, post=EDITORS, api=True, kwargs=_keyed("inv_contract")
+)
+ACCESS["api:requirement_list"] = Access(
+    get=ALL, post=EDITORS, api=True, kwargs=lambda o: {"key": o["inv_nodes"]["service"].key}
+)
+ACCESS["api:requirement_detail"] = Access(
+    get=ALL,
+    post=EDITORS,
+    api=True,
+    kwargs=lambda o: {
+        "key": o["inv_nodes"]["service"].key,
+        "pk": o["inv_requirements"]["service"].pk,
+    },
+)
