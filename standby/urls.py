@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("standby.common.urls")),
     path("accounts/", include("standby.accounts.urls")),
     path("strategy/", include("standby.strategy.urls")),
+    path("bia/", include("standby.bia.urls")),
     path("api/", include("standby.api.urls")),
     path("inventory/", include("standby.inventory.urls")),
 ]

@@ -35,6 +35,7 @@ AREAS: tuple[Area, ...] = (
         "bia",
         "Business impact",
         "Impact over time, MTPD, RTO, RPO and MBCO per process; recovery priority; BIA campaigns.",
+        "bia:index",
     ),
     Area(
         "risks",

@@ -79,3 +79,126 @@ def _hours(hours: float) -> str:
     if hours >= 48 and math.isclose(hours % 24, 0):
         return f"{hours / 24:g} d"
     return f"{hours:g} h"
+
+
+# -- business impact over time ----------------------------------------------------------------
+
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+_LINESTYLES = ("-", "--", "-.", ":")
+
+
+def impact_levels_svg(
+    series: Sequence[tuple[str, Sequence[int | None]]],
+    horizons: Sequence[str],
+    level_names: Sequence[str],
+    *,
+    title: str,
+    intolerable: int | None = None,
+    mtpd_index: int | None = None,
+) -> str:
+    """Impact level (y, by name) of each category at each horizon (x): a step line each.
+
+    Categories differ by marker and line style as well as colour; the intolerable level is a
+    dashed red line labelled in words, the MTPD a vertical line.
+    """
+    figure, axes = plt.subplots(figsize=(8, 3.8))
+    x = list(range(len(horizons)))
+    for n, (label, levels) in enumerate(series):
+        points = [(i, v) for i, v in zip(x, levels, strict=False) if v is not None]
+        if not points:
+            continue
+        xs, ys = zip(*points, strict=True)
+        # Small vertical offsets keep equal lines from hiding each other.
+        offset = (n - (len(series) - 1) / 2) * 0.04
+        axes.step(
+            xs,
+            [y + offset for y in ys],
+            where="post",
+            marker=_MARKERS[n % len(_MARKERS)],
+            linestyle=_LINESTYLES[n % len(_LINESTYLES)],
+            label=label,
+            linewidth=1.5,
+            markersize=5,
+        )
+    if intolerable is not None:
+        axes.axhline(intolerable - 0.5, color=STATUS_COLOURS["breach"], linestyle="--", lw=1)
+        axes.text(
+            len(horizons) - 0.5,
+            intolerable - 0.45,
+            "intolerable from here",
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color=STATUS_COLOURS["breach"],
+        )
+    if mtpd_index is not None:
+        axes.axvline(mtpd_index, color="black", lw=1)
+        axes.text(mtpd_index, 5.35, " MTPD", fontsize=8, va="bottom")
+    axes.set_xticks(x, list(horizons), fontsize=8)
+    axes.set_yticks(range(len(level_names)), [f"{i} {n}" for i, n in enumerate(level_names)])
+    axes.tick_params(axis="y", labelsize=8)
+    axes.set_ylim(-0.3, len(level_names) - 0.3)
+    axes.set_xlim(-0.3, len(horizons) - 0.5)
+    axes.set_xlabel("time after the disruption starts")
+    axes.set_ylabel("impact level")
+    axes.set_title(title, fontsize=10)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return _svg(figure)
+
+
+def money_svg(
+    horizons: Sequence[str], amounts: Sequence[float | None], *, currency: str, title: str
+) -> str:
+    """Money lost by each horizon, as bars with the amount written on each."""
+    figure, axes = plt.subplots(figsize=(8, 3))
+    x = list(range(len(horizons)))
+    known = [a for a in amounts if a is not None]
+    top = max(known, default=1.0) or 1.0
+    for i, amount in zip(x, amounts, strict=False):
+        if amount is None:
+            axes.text(i, top * 0.02, "not given", ha="center", fontsize=7, rotation=90)
+            continue
+        axes.bar(i, amount, color="#14365d", width=0.6)
+        axes.text(i, amount, f"{amount:,.0f}", ha="center", va="bottom", fontsize=7)
+    axes.set_xticks(x, list(horizons), fontsize=8)
+    axes.set_ylim(0, top * 1.18)
+    axes.set_xlabel("time after the disruption starts")
+    axes.set_ylabel(f"loss ({currency})")
+    axes.set_title(title, fontsize=10)
+    axes.grid(axis="y", alpha=0.3)
+    return _svg(figure)
+
+
+def heat_svg(
+    rows: Sequence[tuple[str, Sequence[int | None]]],
+    horizons: Sequence[str],
+    level_names: Sequence[str],
+    colours: Sequence[tuple[str, str]],
+    *,
+    title: str,
+) -> str:
+    """A table of rows × horizons, each cell coloured by level with the level's name in it."""
+    shown = list(rows)[:200]
+    height = 1.2 + 0.28 * max(len(shown), 1)
+    width = 3.0 + 1.05 * len(horizons)
+    figure, axes = plt.subplots(figsize=(width, height))
+    for y, (_, levels) in enumerate(shown):
+        for x, level in enumerate(levels):
+            background, ink = colours[level] if level is not None else ("#ffffff", "#6c757d")
+            axes.add_patch(
+                plt.Rectangle((x, y), 1, 1, facecolor=background, edgecolor="#ffffff", lw=1.5)
+            )
+            text = level_names[level] if level is not None else "—"
+            axes.text(x + 0.5, y + 0.5, text, ha="center", va="center", fontsize=7, color=ink)
+    axes.set_xlim(0, len(horizons))
+    axes.set_ylim(len(shown), 0)
+    axes.set_xticks([i + 0.5 for i in range(len(horizons))], list(horizons), fontsize=8)
+    axes.xaxis.tick_top()
+    axes.set_yticks([i + 0.5 for i in range(len(shown))], [r[0] for r in shown], fontsize=8)
+    axes.tick_params(length=0)
+    for spine in axes.spines.values():
+        spine.set_visible(False)
+    axes.set_xlabel("time after the disruption starts (highest level in any category)")
+    axes.set_title(title, fontsize=10, pad=22)
+    return _svg(figure)
