@@ -31,6 +31,10 @@ class _Flow(dict[str, Any]):
     """A mapping written in flow style: ``{any_of: [isp-a, isp-b]}``."""
 
 
+class _FlowList(list[Any]):
+    """A list written in flow style: ``[0, 1, 3, 5]`` (fields marked ``flow``)."""
+
+
 class _Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
     """Safe dumper that never writes anchors or aliases and writes :class:`_Flow` inline."""
 
@@ -42,10 +46,18 @@ def _represent_flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.MappingNode:
     return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
 
 
-_Dumper.add_representer(_Flow, _represent_flow)
+def _represent_flow_list(dumper: yaml.SafeDumper, data: _FlowList) -> yaml.SequenceNode:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
 
-# Per dataclass: (name, has a default?, the default, is a duration?) for each field.
-_FieldPlan = tuple[tuple[str, bool, object, bool], ...]
+
+_Dumper.add_representer(_Flow, _represent_flow)
+_Dumper.add_representer(_FlowList, _represent_flow_list)
+
+# Per dataclass: (name, has a default?, the default, metadata) for each field. Metadata keys:
+# ``duration`` (hours, or a tuple of hours, spelled by format_duration), ``flatten`` (a mapping
+# of extension values whose fields are written into the parent), ``flow`` (lists inside are
+# written inline), ``keep_order`` (a tuple of items with ids is not sorted).
+_FieldPlan = tuple[tuple[str, bool, object, Mapping[str, object]], ...]
 _plans: dict[type, _FieldPlan] = {}
 
 
@@ -54,10 +66,21 @@ def _plan(cls: type) -> _FieldPlan:
     if plan is None:
         rows = []
         for f in dataclasses.fields(cls):
-            has_default = f.default is not dataclasses.MISSING
-            rows.append((f.name, has_default, f.default, bool(f.metadata.get("duration"))))
+            default: object = f.default
+            if f.default_factory is not dataclasses.MISSING:
+                default = f.default_factory()
+            has_default = default is not dataclasses.MISSING
+            rows.append((f.name, has_default, default, f.metadata))
         plan = _plans[cls] = tuple(rows)
     return plan
+
+
+def _flow(value: object) -> object:
+    if isinstance(value, list):
+        return _FlowList(_flow(v) for v in value)
+    if isinstance(value, dict) and not isinstance(value, _Flow):
+        return {k: _flow(v) for k, v in value.items()}
+    return value
 
 
 def _requirement(req: Requirement) -> object:
@@ -74,14 +97,25 @@ def _plain(value: object) -> object:
         return _requirement(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, object] = {}
-        for name, has_default, default, is_duration in _plan(type(value)):
+        for name, has_default, default, meta in _plan(type(value)):
             item = getattr(value, name)
             if has_default and item == default:
                 continue
-            if is_duration and item is not None:
-                out[name] = format_duration(item)
+            if meta.get("flatten"):
+                for extension in item.values():
+                    flat = _plain(extension)
+                    if isinstance(flat, dict):
+                        out.update(flat)
+                continue
+            if meta.get("duration") and isinstance(item, tuple):
+                plain: object = [format_duration(hours) for hours in item]
+            elif meta.get("duration") and item is not None:
+                plain = format_duration(item)
+            elif meta.get("keep_order") and isinstance(item, tuple):
+                plain = [_plain(entry) for entry in item]
             else:
-                out[name] = _plain(item)
+                plain = _plain(item)
+            out[name] = _flow(plain) if meta.get("flow") else plain
         return out
     if isinstance(value, tuple | list):
         items = list(value)
