@@ -27,7 +27,6 @@ __all__ = [
     "FORMAT_VERSION",
     "LOCATION_KINDS",
     "MAX_RECOVERY_HOURS",
-    "NODE_FIELDS",
     "REQUIRABLE_KINDS",
     "SECTIONS",
     "TEAM_ROLES",
@@ -36,7 +35,6 @@ __all__ = [
     "Contract",
     "Location",
     "Model",
-    "NodeFields",
     "Person",
     "Process",
     "Requirement",
@@ -45,7 +43,6 @@ __all__ = [
     "Supplier",
     "Team",
     "TeamMember",
-    "register_node_fields",
     "register_section",
     "validate",
 ]
@@ -85,9 +82,6 @@ RequirementForm = Literal["id", "any_of", "at_least"]
 # written with ``format_duration``.
 
 _DURATION: Final = {"duration": True}
-#: Per-node extension fields (name -> what the :class:`NodeFields` reader returned), written
-#: flat into the node's mapping after its own keys.
-_EXTENSIONS: Final = {"flatten": True}
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,32 +166,24 @@ class Supplier:
 
 @dataclass(frozen=True, slots=True)
 class Process:
-    """A business process (vital business function).
-
-    ``extensions`` holds the fields of registered :class:`NodeFields` (name → value).
-    """
+    """A business process (vital business function)."""
 
     id: str
     name: str
     description: str | None = None
     owner: str | None = None
     requires: tuple[Requirement, ...] = ()
-    extensions: Mapping[str, object] = field(default_factory=dict, hash=False, metadata=_EXTENSIONS)
 
 
 @dataclass(frozen=True, slots=True)
 class Service:
-    """An IT service.
-
-    ``extensions`` holds the fields of registered :class:`NodeFields` (name → value).
-    """
+    """An IT service."""
 
     id: str
     name: str
     description: str | None = None
     owner: str | None = None
     requires: tuple[Requirement, ...] = ()
-    extensions: Mapping[str, object] = field(default_factory=dict, hash=False, metadata=_EXTENSIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,22 +239,11 @@ class Context:
         self.problems: list[Problem] = []
         #: id -> (kind, path of its ``id`` key)
         self.ids: dict[str, tuple[str, PathParts]] = {}
-        self._refs: list[tuple[str, frozenset[str], PathParts]] = []
-        #: node id -> [(required node id, path of the reference)], for the cycle check
-        self.edges: dict[str, list[tuple[str, PathParts]]] = {}
-        #: what readers share with each other (e.g. a section's settings for node fields)
-        self.shared: dict[str, object] = {}
-        self._deferred: list[Callable[[], None]] = []
-
-    def defer(self, check: Callable[[], None]) -> None:
-        """Run ``check`` once every section has been read (for checks that need another one)."""
-        self._deferred.append(check)
-
-    def run_deferred(self) -> None:
-        """Run the deferred checks, in the order they were deferred."""
-        for check in self._deferred:
-            check()
-        self._deferred.clear()
+        # A reference's path is (parent, index) with index None for "parent itself": spelling
+        # out a million paths up front would cost more than the rest of the validation.
+        self._refs: list[tuple[str, frozenset[str], PathParts, int | None]] = []
+        #: node id -> [(required node id, parent path, index)], for the cycle check
+        self.edges: dict[str, list[tuple[str, PathParts, int | None]]] = {}
 
     def problem(self, path: PathParts, message: str) -> None:
         """Record a problem at ``path``."""
@@ -286,17 +261,29 @@ class Context:
 
     def refer(self, node_id: str, kinds: frozenset[str], path: PathParts) -> None:
         """Record that ``path`` names ``node_id``, which must be one of ``kinds``."""
-        self._refs.append((node_id, kinds, path))
+        self._refs.append((node_id, kinds, path, None))
 
     def edge(self, source: str, target: str, path: PathParts) -> None:
         """Record that node ``source`` requires node ``target`` (for the cycle check)."""
-        self.edges.setdefault(source, []).append((target, path))
+        self.edges.setdefault(source, []).append((target, path, None))
+
+    def require(self, source: str | None, target: str, parent: PathParts, index: int) -> None:
+        """Record that ``parent[index]`` requires ``target`` (fast path for ``requires``)."""
+        self._refs.append((target, REQUIRABLE_KINDS, parent, index))
+        if source is not None:
+            edges = self.edges.get(source)
+            if edges is None:
+                edges = self.edges[source] = []
+            edges.append((target, parent, index))
 
     def check_references(self) -> None:
         """Report every reference to an unknown id or to the wrong kind of thing."""
         ids = self.ids
-        for node_id, kinds, path in self._refs:
+        for node_id, kinds, parent, index in self._refs:
             found = ids.get(node_id)
+            if found is not None and found[0] in kinds:
+                continue
+            path = parent if index is None else (*parent, index)
             if found is None:
                 self.problem(path, f"unknown id {node_id!r}")
             elif found[0] not in kinds:
@@ -317,7 +304,8 @@ def _or_list(words: Sequence[str]) -> str:
 
 
 def _find_cycles(
-    edges: Mapping[str, list[tuple[str, PathParts]]], ids: Mapping[str, tuple[str, PathParts]]
+    edges: Mapping[str, list[tuple[str, PathParts, int | None]]],
+    ids: Mapping[str, tuple[str, PathParts]],
 ) -> list[tuple[list[str], PathParts]]:
     """Find cycles by an iterative depth-first search (each back edge closes one cycle).
 
@@ -328,7 +316,7 @@ def _find_cycles(
     trail: list[str] = []
     found: list[tuple[list[str], PathParts]] = []
     seen_cycles: set[tuple[str, ...]] = set()
-    empty: list[tuple[str, PathParts]] = []
+    empty: list[tuple[str, PathParts, int | None]] = []
     for start in sorted(edges):
         if start in done:
             continue
@@ -337,7 +325,7 @@ def _find_cycles(
         trail.append(start)
         while stack:
             node, targets = stack[-1]
-            for target, _path in targets:
+            for target, _parent, _index in targets:
                 if target in done or target not in ids:
                     continue
                 position = on_path.get(target)
@@ -347,7 +335,11 @@ def _find_cycles(
                     cycle = cycle[low:] + cycle[:low]
                     if tuple(cycle) not in seen_cycles and len(found) < _MAX_CYCLES_REPORTED:
                         seen_cycles.add(tuple(cycle))
-                        path = next(p for t, p in edges[cycle[0]] if t == (cycle + cycle[:1])[1])
+                        following = (cycle + cycle[:1])[1]
+                        parent, index = next(
+                            (p, i) for t, p, i in edges[cycle[0]] if t == following
+                        )
+                        path = parent if index is None else (*parent, index)
                         found.append(([*cycle, cycle[0]], path))
                     continue
                 on_path[target] = len(trail)
@@ -518,34 +510,43 @@ def _list(ctx: Context, value: object, path: PathParts) -> list[Any]:
     return value
 
 
+_ID_MATCH: Final = _ID.fullmatch
+_GROUP_HELP: Final = "expected an id, {any_of: [ids]} or {at_least: k, of: [ids]}, got "
+
+
 def _requirements(
     ctx: Context, item: Mapping[str, Any], path: PathParts, source: str | None
 ) -> tuple[Requirement, ...]:
-    """Read ``requires``: each entry an id, ``{any_of: [ids]}`` or ``{at_least: k, of: [ids]}``."""
+    """Read ``requires``: each entry an id, ``{any_of: [ids]}`` or ``{at_least: k, of: [ids]}``.
+
+    This runs once per requirement edge (a million in a large model), hence the fast paths.
+    """
+    value = item.get("requires")
+    if value is None or value == []:
+        return ()
     base = (*path, "requires")
+    if type(value) is not list:
+        _expected(ctx, base, "a list", value)
+        return ()
     result: list[Requirement] = []
-    for index, entry in enumerate(_list(ctx, item.get("requires"), base)):
+    append = result.append
+    for index, entry in enumerate(value):
+        if type(entry) is str and _ID_MATCH(entry) is not None:
+            ctx.require(source, entry, base, index)
+            append(Requirement(1, (entry,), "id"))
+            continue
         where = (*base, index)
         if isinstance(entry, str):
-            target = _id(ctx, entry, where)
-            if target is not None:
-                ctx.refer(target, REQUIRABLE_KINDS, where)
-                if source is not None:
-                    ctx.edge(source, target, where)
-                result.append(Requirement(1, (target,), "id"))
+            _id(ctx, entry, where)  # reports why the id is invalid
             continue
         if not isinstance(entry, dict):
-            ctx.problem(
-                where,
-                "expected an id, {any_of: [ids]} or {at_least: k, of: [ids]}, got "
-                + _describe(entry),
-            )
+            ctx.problem(where, _GROUP_HELP + _describe(entry))
             continue
         if "any_of" in entry:
             fields = _fields(ctx, entry, where, ("any_of",), ())
             ids = _group(ctx, fields, "any_of", where, source) if fields is not None else None
             if ids is not None:
-                result.append(Requirement(1, ids, "any_of"))
+                append(Requirement(1, ids, "any_of"))
             continue
         fields = _fields(ctx, entry, where, ("at_least", "of"), ())
         if fields is None or "at_least" not in fields or "of" not in fields:
@@ -560,7 +561,7 @@ def _requirements(
                 f"must be between 1 and {len(ids)} (the number of ids in 'of'), got {k}",
             )
         elif ids is not None:
-            result.append(Requirement(k, ids, "at_least"))
+            append(Requirement(k, ids, "at_least"))
     return tuple(result)
 
 
@@ -569,30 +570,28 @@ def _group(
 ) -> tuple[str, ...] | None:
     where = (*path, key)
     members = fields.get(key)
-    if not isinstance(members, list):
+    if type(members) is not list:
         _expected(ctx, where, "a list of ids", members)
         return None
     if not members:
         ctx.problem(where, "must name at least one id")
         return None
-    ids: list[str] = []
-    seen: set[str] = set()
     ok = True
     for index, member in enumerate(members):
-        target = _id(ctx, member, (*where, index))
-        if target is None:
+        if type(member) is str and _ID_MATCH(member) is not None:
+            ctx.require(source, member, where, index)
+        else:
+            _id(ctx, member, (*where, index))
             ok = False
-            continue
-        if target in seen:
-            ctx.problem((*where, index), f"{target!r} is listed twice")
-            ok = False
-            continue
-        seen.add(target)
-        ctx.refer(target, REQUIRABLE_KINDS, (*where, index))
-        if source is not None:
-            ctx.edge(source, target, (*where, index))
-        ids.append(target)
-    return tuple(ids) if ok else None
+    ids = tuple(members)
+    if ok and len(set(ids)) != len(ids):
+        seen: set[str] = set()
+        for index, member in enumerate(ids):
+            if member in seen:
+                ctx.problem((*where, index), f"{member!r} is listed twice")
+            seen.add(member)
+        ok = False
+    return ids if ok else None
 
 
 # -- the section registry ---------------------------------------------------------------------
@@ -801,74 +800,6 @@ def _read_suppliers(value: object, ctx: Context, path: PathParts) -> tuple[Suppl
     )
 
 
-#: A node-fields reader: (the item's mapping, context, the item's path, its id or None) ->
-#: the normalised value, or None when the item uses none of the fields.
-NodeFieldsReader = Callable[[Mapping[str, Any], Context, PathParts, str | None], object | None]
-
-
-@dataclass(frozen=True, slots=True)
-class NodeFields:
-    """Extra optional keys that a module adds to the items of some node kinds."""
-
-    name: str
-    kinds: frozenset[str]
-    keys: tuple[str, ...]
-    read: NodeFieldsReader
-
-
-#: Registered per-node extension fields, in the order their keys are written.
-NODE_FIELDS: dict[str, NodeFields] = {}
-
-_FieldsReader = TypeVar("_FieldsReader", bound=NodeFieldsReader)
-
-
-def register_node_fields(
-    name: str, *, kinds: Iterable[str], keys: Sequence[str]
-) -> Callable[[_FieldsReader], _FieldsReader]:
-    """Register extra optional ``keys`` on items of ``kinds`` (``"process"``, ``"service"``).
-
-    The reader gets the whole item (it reads only its own keys), reports problems on the
-    :class:`Context` and returns a frozen dataclass, or None when the item uses none of its keys.
-    The value lands in the node's ``extensions[name]``; :mod:`standby.modelfile.dump` writes
-    its fields flat into the item, after the item's own keys.
-
-    Examples
-    --------
-    >>> @register_node_fields("tier_example", kinds={"service"}, keys=("tier",))
-    ... def _read_tier(item, ctx, path, node_id):
-    ...     return item.get("tier")
-    >>> model = validate({"standby": 1, "services": [{"id": "web", "name": "Web", "tier": 1}]})
-    >>> model.services[0].extensions
-    {'tier_example': 1}
-    >>> del NODE_FIELDS["tier_example"]
-    """
-    kind_set = frozenset(kinds)
-
-    def decorator(reader: _FieldsReader) -> _FieldsReader:
-        if name in NODE_FIELDS:
-            raise ValueError(f"node fields {name!r} are already registered")
-        NODE_FIELDS[name] = NodeFields(name, kind_set, tuple(keys), reader)
-        return reader
-
-    return decorator
-
-
-def _node_extensions(
-    ctx: Context, item: Mapping[str, Any], where: PathParts, kind: str, node_id: str | None
-) -> dict[str, object]:
-    out: dict[str, object] = {}
-    for fields in NODE_FIELDS.values():
-        if kind in fields.kinds:
-            value = fields.read(item, ctx, where, node_id)
-            if value is not None:
-                out[fields.name] = value
-    return out
-
-
-def _extension_keys(kind: str) -> tuple[str, ...]:
-    return tuple(k for f in NODE_FIELDS.values() if kind in f.kinds for k in f.keys)
-
-
 _Business = TypeVar("_Business", Process, Service)
 
 
@@ -884,12 +815,10 @@ def _read_business_nodes(
             owner=_reference(ctx, item, "owner", where, "person"),
             requires=_requirements(ctx, item, where, node_id),
             description=_optional_string(ctx, item, "description", where),
-            extensions=_node_extensions(ctx, item, where, kind, node_id),
         )
         return node if node_id and name else None
 
-    optional = ("description", "owner", "requires", *_extension_keys(kind))
-    return _items(ctx, value, path, ("id", "name"), optional, read)
+    return _items(ctx, value, path, ("id", "name"), ("description", "owner", "requires"), read)
 
 
 @register_section("processes")
@@ -1004,7 +933,6 @@ def validate(data: object) -> Model:
     for name, section in SECTIONS.items():
         if name in data:
             results[name] = section.read(data[name], ctx, (name,))
-    ctx.run_deferred()
     ctx.check_references()
     ctx.check_cycles()
     if ctx.problems:
@@ -1027,8 +955,3 @@ def iter_nodes(model: Model) -> Iterable[Process | Service | Asset | Location | 
     yield from model.assets
     yield from model.locations
     yield from model.suppliers
-
-
-# Sections and node fields defined in their own modules register themselves when imported;
-# importing them here means every caller of :func:`validate` knows them.
-import standby.modelfile.bia  # noqa: E402, F401
