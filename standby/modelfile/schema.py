@@ -27,6 +27,7 @@ __all__ = [
     "FORMAT_VERSION",
     "LOCATION_KINDS",
     "MAX_RECOVERY_HOURS",
+    "NODE_FIELDS",
     "REQUIRABLE_KINDS",
     "SECTIONS",
     "TEAM_ROLES",
@@ -35,6 +36,7 @@ __all__ = [
     "Contract",
     "Location",
     "Model",
+    "NodeFields",
     "Person",
     "Process",
     "Requirement",
@@ -43,6 +45,7 @@ __all__ = [
     "Supplier",
     "Team",
     "TeamMember",
+    "register_node_fields",
     "register_section",
     "validate",
 ]
@@ -82,6 +85,9 @@ RequirementForm = Literal["id", "any_of", "at_least"]
 # written with ``format_duration``.
 
 _DURATION: Final = {"duration": True}
+#: Per-node extension fields (name -> what the :class:`NodeFields` reader returned), written
+#: flat into the node's mapping after its own keys.
+_EXTENSIONS: Final = {"flatten": True}
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,24 +172,32 @@ class Supplier:
 
 @dataclass(frozen=True, slots=True)
 class Process:
-    """A business process (vital business function)."""
+    """A business process (vital business function).
+
+    ``extensions`` holds the fields of registered :class:`NodeFields` (name → value).
+    """
 
     id: str
     name: str
     description: str | None = None
     owner: str | None = None
     requires: tuple[Requirement, ...] = ()
+    extensions: Mapping[str, object] = field(default_factory=dict, hash=False, metadata=_EXTENSIONS)
 
 
 @dataclass(frozen=True, slots=True)
 class Service:
-    """An IT service."""
+    """An IT service.
+
+    ``extensions`` holds the fields of registered :class:`NodeFields` (name → value).
+    """
 
     id: str
     name: str
     description: str | None = None
     owner: str | None = None
     requires: tuple[Requirement, ...] = ()
+    extensions: Mapping[str, object] = field(default_factory=dict, hash=False, metadata=_EXTENSIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +258,19 @@ class Context:
         self._refs: list[tuple[str, frozenset[str], PathParts, int | None]] = []
         #: node id -> [(required node id, parent path, index)], for the cycle check
         self.edges: dict[str, list[tuple[str, PathParts, int | None]]] = {}
+        #: what readers share with each other (e.g. a section's settings for node fields)
+        self.shared: dict[str, object] = {}
+        self._deferred: list[Callable[[], None]] = []
+
+    def defer(self, check: Callable[[], None]) -> None:
+        """Run ``check`` once every section has been read (for checks that need another one)."""
+        self._deferred.append(check)
+
+    def run_deferred(self) -> None:
+        """Run the deferred checks, in the order they were deferred."""
+        for check in self._deferred:
+            check()
+        self._deferred.clear()
 
     def problem(self, path: PathParts, message: str) -> None:
         """Record a problem at ``path``."""
@@ -800,6 +827,74 @@ def _read_suppliers(value: object, ctx: Context, path: PathParts) -> tuple[Suppl
     )
 
 
+#: A node-fields reader: (the item's mapping, context, the item's path, its id or None) ->
+#: the normalised value, or None when the item uses none of the fields.
+NodeFieldsReader = Callable[[Mapping[str, Any], Context, PathParts, str | None], object | None]
+
+
+@dataclass(frozen=True, slots=True)
+class NodeFields:
+    """Extra optional keys that a module adds to the items of some node kinds."""
+
+    name: str
+    kinds: frozenset[str]
+    keys: tuple[str, ...]
+    read: NodeFieldsReader
+
+
+#: Registered per-node extension fields, in the order their keys are written.
+NODE_FIELDS: dict[str, NodeFields] = {}
+
+_FieldsReader = TypeVar("_FieldsReader", bound=NodeFieldsReader)
+
+
+def register_node_fields(
+    name: str, *, kinds: Iterable[str], keys: Sequence[str]
+) -> Callable[[_FieldsReader], _FieldsReader]:
+    """Register extra optional ``keys`` on items of ``kinds`` (``"process"``, ``"service"``).
+
+    The reader gets the whole item (it reads only its own keys), reports problems on the
+    :class:`Context` and returns a frozen dataclass, or None when the item uses none of its keys.
+    The value lands in the node's ``extensions[name]``; :mod:`standby.modelfile.dump` writes
+    its fields flat into the item, after the item's own keys.
+
+    Examples
+    --------
+    >>> @register_node_fields("tier_example", kinds={"service"}, keys=("tier",))
+    ... def _read_tier(item, ctx, path, node_id):
+    ...     return item.get("tier")
+    >>> model = validate({"standby": 1, "services": [{"id": "web", "name": "Web", "tier": 1}]})
+    >>> model.services[0].extensions
+    {'tier_example': 1}
+    >>> del NODE_FIELDS["tier_example"]
+    """
+    kind_set = frozenset(kinds)
+
+    def decorator(reader: _FieldsReader) -> _FieldsReader:
+        if name in NODE_FIELDS:
+            raise ValueError(f"node fields {name!r} are already registered")
+        NODE_FIELDS[name] = NodeFields(name, kind_set, tuple(keys), reader)
+        return reader
+
+    return decorator
+
+
+def _node_extensions(
+    ctx: Context, item: Mapping[str, Any], where: PathParts, kind: str, node_id: str | None
+) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for fields in NODE_FIELDS.values():
+        if kind in fields.kinds:
+            value = fields.read(item, ctx, where, node_id)
+            if value is not None:
+                out[fields.name] = value
+    return out
+
+
+def _extension_keys(kind: str) -> tuple[str, ...]:
+    return tuple(k for f in NODE_FIELDS.values() if kind in f.kinds for k in f.keys)
+
+
 _Business = TypeVar("_Business", Process, Service)
 
 
@@ -815,10 +910,12 @@ def _read_business_nodes(
             owner=_reference(ctx, item, "owner", where, "person"),
             requires=_requirements(ctx, item, where, node_id),
             description=_optional_string(ctx, item, "description", where),
+            extensions=_node_extensions(ctx, item, where, kind, node_id),
         )
         return node if node_id and name else None
 
-    return _items(ctx, value, path, ("id", "name"), ("description", "owner", "requires"), read)
+    optional = ("description", "owner", "requires", *_extension_keys(kind))
+    return _items(ctx, value, path, ("id", "name"), optional, read)
 
 
 @register_section("processes")
@@ -933,6 +1030,7 @@ def validate(data: object) -> Model:
     for name, section in SECTIONS.items():
         if name in data:
             results[name] = section.read(data[name], ctx, (name,))
+    ctx.run_deferred()
     ctx.check_references()
     ctx.check_cycles()
     if ctx.problems:
@@ -955,3 +1053,8 @@ def iter_nodes(model: Model) -> Iterable[Process | Service | Asset | Location | 
     yield from model.assets
     yield from model.locations
     yield from model.suppliers
+
+
+# Sections and node fields defined in their own modules register themselves when imported;
+# importing them here means every caller of :func:`validate` knows them.
+import standby.modelfile.bia  # noqa: E402, F401
