@@ -61,7 +61,8 @@ def test_empty_list_explains_the_next_step_with_a_button(signed_in):
 def test_asset_list_filters_sorts_and_answers_htmx_with_the_table_only(signed_in, org):
     url = reverse("inventory:asset_list")
     response = signed_in.get(url, {"q": "db-2"})
-    assert "DB-2" in response.text and "DB-1" not in response.text
+    assert "DB-2" in response.text
+    assert "DB-1" not in response.text
     response = signed_in.get(url, {"location": "dc-1", "sort": "-name"})
     names = [n.name for n in response.context["page"]]
     assert names == ["DB-3", "DB-2", "DB-1"]
@@ -78,14 +79,17 @@ def test_create_and_edit_an_asset_through_the_form(signed_in, org):
         {"key": "fw-1", "name": "Firewall", "asset_type": "network", "location": org["site"].pk},
     )
     asset = Node.objects.get(key="fw-1")
-    assert response.status_code == 302 and response["Location"] == asset.get_absolute_url()
-    assert asset.kind == "asset" and asset.location == org["site"]
+    assert response.status_code == 302
+    assert response["Location"] == asset.get_absolute_url()
+    assert asset.kind == "asset"
+    assert asset.location == org["site"]
     signed_in.post(
         reverse("inventory:asset_update", args=["fw-1"]),
         {"key": "fw-1", "name": "Edge firewall", "asset_type": "network"},
     )
     asset.refresh_from_db()
-    assert asset.name == "Edge firewall" and asset.location is None
+    assert asset.name == "Edge firewall"
+    assert asset.location is None
 
 
 @pytest.mark.django_db
@@ -155,13 +159,17 @@ def test_node_picker_keeps_what_was_picked(signed_in, org):
 def test_deleting_a_required_node_lists_dependants_and_needs_confirmation(signed_in, org):
     url = reverse("inventory:asset_delete", args=["db-1"])
     page = signed_in.get(url)
-    assert "is required by 1 node" in page.text and "WEB" in page.text
+    assert "is required by 1 node" in page.text
+    assert "WEB" in page.text
     refused = signed_in.post(url, {})
-    assert refused.status_code == 200 and Node.objects.filter(key="db-1").exists()
+    assert refused.status_code == 200
+    assert Node.objects.filter(key="db-1").exists()
     done = signed_in.post(url, {"confirm": "on"})
-    assert done.status_code == 302 and not Node.objects.filter(key="db-1").exists()
+    assert done.status_code == 302
+    assert not Node.objects.filter(key="db-1").exists()
     requirement = Requirement.objects.get(owner=org["web"])
-    assert requirement.memberships.count() == 2 and requirement.at_least == 2
+    assert requirement.memberships.count() == 2
+    assert requirement.at_least == 2
 
 
 @pytest.mark.django_db
@@ -181,7 +189,8 @@ def test_a_person_who_owns_things_cannot_be_deleted_and_is_told_why(signed_in, o
     services.team_set_members(actor=manager, team=team, members=[(ann, "technical")])
     url = reverse("inventory:person_delete", args=["ann"])
     page = signed_in.get(url)
-    assert "cannot be deleted yet" in page.text and "Red team" in page.text
+    assert "cannot be deleted yet" in page.text
+    assert "Red team" in page.text
     signed_in.post(url)
     assert Person.objects.filter(key="ann").exists()
 
