@@ -14,6 +14,7 @@ from standby.analysis.errors import ModelError
 from standby.analysis.graph import CompiledGraph
 from standby.analysis.impact import impact
 from standby.analysis.recovery import recovery_times
+from standby.bia import cli as bia_cli
 from standby.modelfile.errors import ModelFileError
 from standby.strategy.loading import load_graph
 
@@ -34,6 +35,11 @@ class Command(BaseCommand):
             ("impact", "what goes down when these fail"),
             ("spof", "single points of failure (and failing pairs) of every process and service"),
             ("recovery", "recovery time achievable of everything down when these fail"),
+            (
+                "bia",
+                "MTPD, RTO, RPO, RTO within MTPD and priority of every process/service with a BIA",
+            ),
+            ("objectives", "required RTO and RPO of every node, cascaded from the BIAs"),
         ):
             cmd = sub.add_parser(name, help=text, description=text)
             cmd.add_argument("--model", type=Path, help="a model file (default: the database)")
@@ -51,8 +57,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            graph = load_graph(options["model"])
-            result = getattr(self, f"_{options['analysis']}")(graph, options)
+            if options["analysis"] in {"bia", "objectives"}:
+                result = getattr(bia_cli, options["analysis"])(options["model"])
+            else:
+                graph = load_graph(options["model"])
+                result = getattr(self, f"_{options['analysis']}")(graph, options)
         except ModelFileError as error:
             raise CommandError(str(error)) from None
         except (ModelError, OSError) as error:
@@ -94,6 +103,9 @@ class Command(BaseCommand):
                 write(f"{target.ljust(width)}  {', '.join(entry['single']) or '—'}")
                 for a, b in entry.get("pairs", []):
                     write(f"{''.ljust(width)}    pair: {a} + {b}")
+        elif analysis in {"bia", "objectives"}:
+            for line in bia_cli.table(analysis, result):
+                write(line)
         else:
             rta = result["rta"]
             width = max((len(k) for k in rta), default=10)
