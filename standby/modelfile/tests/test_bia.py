@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
+import yaml
 
 from standby.analysis.bia import BiaScale
 from standby.modelfile.bia import (
@@ -23,6 +25,7 @@ from standby.modelfile.dump import dump
 from standby.modelfile.errors import ModelFileError
 from standby.modelfile.loader import load_bytes
 from standby.modelfile.schema import validate
+from standby.modelfile.tests.conftest import DOC
 
 HIGH = [0, 1, 2, 4, 5, 5, 5]  # intolerable from 3 d
 
@@ -303,3 +306,18 @@ def test_node_checks_follow_the_section_even_when_it_comes_later():
         "processes[0].impact.financial: has 7 levels, expected 2 (one per horizon: 1h, 1d)",
         "processes[0].impact.legal: has 7 levels, expected 2 (one per horizon: 1h, 1d)",
     ]
+
+
+def test_reference_example_carries_a_bia(example_text):
+    model = validate(load_bytes(example_text.encode(), filename="m.yaml"))
+    enrolment = model.processes[0]
+    assert node_bia(enrolment).rto == 24.0
+    assert node_mtpd(enrolment) == 72.0
+    assert model_objectives(model) == {"enrolment": (24.0, 4.0)}
+
+
+def test_reference_bia_snippets_are_valid():
+    text = DOC.read_text(encoding="utf-8").split("### `bia`", 1)[1].split("## Requirements")[0]
+    section, processes = (yaml.safe_load(b) for b in re.findall(r"```yaml\n(.*?)```", text, re.S))
+    assert bia_settings(validate({"standby": 1, **section})).horizons == (4.0, 24.0, 72.0, 168.0)
+    assert node_mtpd(validate({"standby": 1, **processes}).processes[0]) == 72.0
