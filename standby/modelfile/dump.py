@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 
@@ -163,6 +164,121 @@ def _space_sections(text: str) -> str:
     return "\n".join(out)
 
 
+# -- a small YAML emitter ---------------------------------------------------------------------
+#
+# PyYAML's representer runs in Python per node and takes minutes on a 100,000-node model, so
+# the YAML is written here directly. It only ever has to write what ``to_data`` produces (dicts,
+# lists, strings, numbers, booleans, None and dates), in one fixed layout. Strings are written
+# plain only when they are obviously safe and the loader's resolver reads them back as strings;
+# anything else goes through PyYAML's own double-quoted style, on a single line.
+
+_PLAIN_BLOCK: Final = re.compile(
+    r"[A-Za-z0-9_+\u00c0-\u024f][A-Za-z0-9 _.,()'/@+&!?%=~\u00c0-\u024f-]*"
+)
+_PLAIN_FLOW: Final = re.compile(
+    r"[A-Za-z0-9_+\u00c0-\u024f][A-Za-z0-9 _.()'/@+&!?%=~\u00c0-\u024f-]*"
+)
+_STR_TAG: Final = "tag:yaml.org,2002:str"
+
+
+class _Emitter:
+    """Writes plain data as block-style YAML; dicts marked :class:`_Flow` and lists marked
+    :class:`_FlowList` (and anything inside them) inline."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._strings: dict[tuple[str, bool], str] = {}
+        self._resolver = yaml.resolver.Resolver()
+
+    def string(self, text: str, flow: bool) -> str:
+        cached = self._strings.get((text, flow))
+        if cached is not None:
+            return cached
+        pattern = _PLAIN_FLOW if flow else _PLAIN_BLOCK
+        if (
+            pattern.fullmatch(text)
+            and text[-1] != " "
+            and self._resolver.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+            == _STR_TAG
+        ):
+            out = text
+        else:
+            out = yaml.dump(
+                text,
+                Dumper=_Dumper,
+                default_style='"',
+                allow_unicode=True,
+                width=_YAML_WIDTH,
+            ).rstrip("\n")
+        self._strings[(text, flow)] = out
+        return out
+
+    def inline(self, value: object, flow: bool) -> str:
+        if isinstance(value, str):
+            return self.string(value, flow)
+        if value is None:
+            return "null"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float):
+            if value != value:  # NaN
+                return ".nan"
+            if value in (float("inf"), float("-inf")):
+                return ".inf" if value > 0 else "-.inf"
+            text = repr(value).lower()
+            return text.replace("e", ".0e", 1) if "." not in text and "e" in text else text
+        if isinstance(value, dt.datetime):
+            return self.string(value.isoformat(sep=" "), flow)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, dict):
+            pairs = (
+                f"{self.string(str(k), True)}: {self.inline(v, True)}" for k, v in value.items()
+            )
+            return "{" + ", ".join(pairs) + "}"
+        if isinstance(value, list | tuple):
+            return "[" + ", ".join(self.inline(v, True) for v in value) + "]"
+        raise TypeError(f"cannot write {type(value).__name__} to a model file")
+
+    @staticmethod
+    def _is_block(value: object) -> bool:
+        if isinstance(value, _Flow | _FlowList):
+            return False
+        return isinstance(value, dict | list) and len(value) > 0
+
+    def mapping(self, value: Mapping[str, object], indent: int, first: str) -> None:
+        """Write ``value``'s entries at ``indent``; the first line starts with ``first``."""
+        pad = " " * indent
+        prefix = first
+        for key, item in value.items():
+            head = f"{prefix}{self.string(str(key), False)}:"
+            prefix = pad
+            if not self._is_block(item):
+                self.lines.append(f"{head} {self.inline(item, False)}")
+            elif isinstance(item, dict):
+                self.lines.append(head)
+                self.mapping(item, indent + 2, " " * (indent + 2))
+            else:
+                self.lines.append(head)
+                self.sequence(item, indent)  # type: ignore[arg-type]
+
+    def sequence(self, value: list[object], indent: int) -> None:
+        pad = " " * indent
+        for item in value:
+            if isinstance(item, dict) and self._is_block(item):
+                self.mapping(item, indent + 2, pad + "- ")
+            else:
+                self.lines.append(f"{pad}- {self.inline(item, False)}")
+
+
+def _emit_yaml(data: Mapping[str, object]) -> str:
+    emitter = _Emitter()
+    emitter.mapping(data, 0, "")
+    return "\n".join(emitter.lines) + "\n"
+
+
 def dump(model: Model, *, fmt: Literal["yaml", "json"] = "yaml") -> str:
     """Write ``model`` as text, deterministically.
 
@@ -208,12 +324,4 @@ def dump(model: Model, *, fmt: Literal["yaml", "json"] = "yaml") -> str:
         return json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n"
     if fmt != "yaml":
         raise ValueError(f"unknown format {fmt!r}: use 'yaml' or 'json'")
-    text = yaml.dump(
-        data,
-        Dumper=_Dumper,
-        sort_keys=False,
-        default_flow_style=False,
-        allow_unicode=True,
-        width=_YAML_WIDTH,
-    )
-    return _space_sections(text)
+    return _space_sections(_emit_yaml(data))
