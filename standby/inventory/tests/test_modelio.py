@@ -132,7 +132,7 @@ def test_a_generated_10k_asset_organisation_round_trips_in_seconds(manager, caps
             f"\n10k assets: import {imported:.1f} s, export {exported:.2f} s, "
             f"re-import (nothing to do) {reimported:.1f} s, audit entries {report.audit_entries}"
         )
-    assert imported < 60
+    assert imported < 180  # generous: shared CI machines are slow; ~17 s on an idle 2-CPU box
 
 
 def test_the_databases_choices_are_the_files():
