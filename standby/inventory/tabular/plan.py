@@ -477,44 +477,59 @@ def _check_requires(plan: Plan, inventory: _Inventory, existing: dict[str, Node]
             if pk:
                 targets.add(inventory.key_of[pk])
         final[row.key] = targets
-    _check_cycles(plan, inventory, final)
+    _check_cycles(plan, final)
 
 
-def _check_cycles(plan: Plan, inventory: _Inventory, final: dict[str, set[str]]) -> None:
-    graph: dict[str, set[str]] = {
-        inventory.key_of[pk]: {inventory.key_of[t] for t in targets}
-        for pk, targets in requires_edges().items()
-    }
-    graph.update(final)
-    row_of = {row.key: row for row in plan.rows}
+def stored_graph() -> dict[str, set[str]]:
+    """The stored "requires" edges (requirements, location, supplier) by id (3 queries)."""
+    key_of = dict(Node.objects.values_list("pk", "key"))
+    return {key_of[pk]: {key_of[t] for t in targets} for pk, targets in requires_edges().items()}
+
+
+def find_cycles(graph: dict[str, set[str]], starts: Iterable[str]) -> list[list[str]]:
+    """The cycles reachable from ``starts``, each once, as ``[a, b, …, a]``.
+
+    >>> find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"d"}}, ["a", "d"])
+    [['a', 'b', 'c', 'a'], ['d', 'd']]
+    """
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    reported: set[frozenset[str]] = set()
-    for start in final:
+    found: list[list[str]] = []
+    for start in starts:
         if state.get(start):
             continue
         path: list[str] = [start]
+        on_path = {start: 0}
         stack = [iter(sorted(graph.get(start, ())))]
         state[start] = 1
         while stack:
             nxt = next(stack[-1], None)
             if nxt is None:
-                state[path.pop()] = 2
+                done = path.pop()
+                del on_path[done]
+                state[done] = 2
                 stack.pop()
-                continue
-            if state.get(nxt) == 1:
-                cycle = [*path[path.index(nxt) :], nxt]
-                members = frozenset(cycle)
-                if members not in reported:
-                    reported.add(members)
-                    owner = next(k for k in cycle if k in row_of)
-                    column = "requires" if "requires" in row_of[owner].cells else "id"
-                    row_of[owner].error(
-                        column, "This would make a dependency cycle: " + " → ".join(cycle)
-                    )
+            elif state.get(nxt) == 1:
+                found.append([*path[on_path[nxt] :], nxt])
             elif not state.get(nxt):
                 state[nxt] = 1
+                on_path[nxt] = len(path)
                 path.append(nxt)
                 stack.append(iter(sorted(graph.get(nxt, ()))))
+    return found
+
+
+def cycle_message(cycle: list[str]) -> str:
+    return "This would make a dependency cycle: " + " → ".join(cycle)
+
+
+def _check_cycles(plan: Plan, final: dict[str, set[str]]) -> None:
+    graph = stored_graph()
+    graph.update(final)
+    row_of = {row.key: row for row in plan.rows}
+    for cycle in find_cycles(graph, final):
+        owner = next((row_of[k] for k in cycle if k in row_of), None)
+        if owner is not None:  # a stored cycle is not this file's doing
+            owner.error("requires" if "requires" in owner.cells else "id", cycle_message(cycle))
 
 
 def _check_members(plan: Plan, inventory: _Inventory, existing: dict[str, Team]) -> None:

@@ -165,8 +165,15 @@ def test_rows_update_by_id_and_the_plan_says_what_changes(manager, base):
     assert Node.objects.get(key="lan").name == "Office LAN"
     assert requires_of("lan") == "any_of(db-1, db-2)"
     assert Node.objects.filter(key="lan").count() == 1
-    # the unchanged row writes nothing: lan (name, old requirement out, new in) and new-1 only
-    assert AuditEntry.objects.count() - before_audit == 4
+    # the unchanged row writes nothing: lan (its name; its requirements) and new-1 only
+    entries = list(AuditEntry.objects.order_by("id")[before_audit:])
+    assert [(e.action, e.object_repr) for e in entries] == [
+        ("update", "Office LAN"),
+        ("create", "New"),
+        ("update", "Office LAN"),
+    ]
+    assert entries[0].changes["name"] == ["LAN", "Office LAN"]
+    assert entries[2].changes == {"requires": ["db-1", "any_of(db-1, db-2)"]}
 
 
 @pytest.mark.django_db
