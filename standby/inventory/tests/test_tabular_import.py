@@ -319,3 +319,16 @@ def test_the_example_in_the_how_to_imports(manager, base):
     _, outcome = run(manager, "assets", *example.strip().splitlines())
     assert outcome.created == 5
     assert requires_of("app") == "lan; 2 of (db-1, db-2, db-3)"
+
+
+@pytest.mark.django_db
+def test_a_cycle_made_after_the_preview_is_refused_at_confirm(manager, base):
+    run(manager, "services", "id,name", "web,Web")
+    plan = plan_of("assets", "id,name,type,requires", "db-1,DB-1,hardware,web")
+    assert plan.ok
+    web, db1 = Node.objects.get(key="web"), Node.objects.get(key="db-1")
+    services.requirement_add(actor=manager, owner=web, members=[db1])  # meanwhile, elsewhere
+    before = state()
+    with pytest.raises(ImportRefusedError, match="cycle: db-1 → web → db-1"):
+        import_apply(actor=manager, plan=plan)
+    assert state() == before
