@@ -120,3 +120,19 @@ def make_user(db: None) -> Any:
 @pytest.fixture
 def manager(make_user: Any) -> Any:
     return make_user("manager", "manager")
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Any]:
+    """A real SMTP server on 127.0.0.1; Django's mail goes to it. ``.messages`` collects mail."""
+    from standby.common.testing import smtp_server as run_smtp_server
+
+    with run_smtp_server() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = server.host
+        settings.EMAIL_PORT = server.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        yield server

@@ -386,6 +386,9 @@ class _Reader:
 def questionnaire_read(data: bytes, q: Questionnaire) -> dict[str, Any]:
     """Check an uploaded workbook against ``q``; return the answers by record field name.
 
+    ``revision`` in the result is the record revision the file was downloaded at, for the
+    caller's stale-edit check.
+
     Raises :class:`QuestionnaireRejectedError` listing every problem (nothing is partial).
     """
     if len(data) > MAX_QUESTIONNAIRE_BYTES:
@@ -428,7 +431,7 @@ def questionnaire_read(data: bytes, q: Questionnaire) -> dict[str, Any]:
     _check_ids(reader, impact, q)
     if reader.problems:  # the wrong file: the cells below would only add noise
         raise QuestionnaireRejectedError(reader.problems)
-    answers: dict[str, Any] = {}
+    answers: dict[str, Any] = {"revision": _revision(reader, impact)}
     answers["impacts"], answers["losses"] = _read_impact(reader, impact, q)
     answers.update(_read_objectives(reader, objectives))
     if reader.problems:
@@ -459,6 +462,13 @@ def _check_ids(reader: _Reader, cells: dict[tuple[int, int], Any], q: Questionna
                     f"{ref}: this questionnaire is for {label} “{found or ''}”, not "
                     f"“{expected[key]}”. Upload it on its own task's page."
                 )
+
+
+def _revision(reader: _Reader, cells: dict[tuple[int, int], Any]) -> int | None:
+    """The record revision the file was downloaded at: the answers were given against it."""
+    return reader.whole(
+        IMPACT, cells, ID_ROWS["revision"], 2, what="the record revision written by Standby"
+    )
 
 
 def _read_impact(

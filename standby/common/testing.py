@@ -16,7 +16,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -141,3 +144,44 @@ def _wait_for_port(port: int, timeout: float = 30.0) -> None:
                 return
         time.sleep(0.1)
     raise RuntimeError(f"PostgreSQL did not open port {port} within {timeout} s")
+
+
+@dataclass
+class SmtpServer:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd); ``messages`` holds what it received."""
+
+    host: str
+    port: int
+    messages: list[EmailMessage]
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """The messages delivered to ``address`` (envelope recipient, case-insensitive)."""
+        wanted = address.lower()
+        return [m for m in self.messages if wanted in m.get("X-Envelope-To", "").lower()]
+
+
+class _Collect:
+    def __init__(self, messages: list[EmailMessage]) -> None:
+        self.messages = messages
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802
+        message = message_from_bytes(envelope.original_content or b"", policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+@contextmanager
+def smtp_server() -> Iterator[SmtpServer]:
+    """Run a loopback SMTP server on a free port for the duration of the block."""
+    from aiosmtpd.controller import Controller
+
+    messages: list[EmailMessage] = []
+    port = free_port()
+    controller = Controller(_Collect(messages), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield SmtpServer(host="127.0.0.1", port=port, messages=messages)
+    finally:
+        controller.stop()
