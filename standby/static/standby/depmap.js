@@ -36,7 +36,7 @@
 
   /* Layered positions: layers top to bottom; within a layer, order by the mean x of the
      neighbours already placed (one barycentre pass), then wrap into rows. */
-  function positions(data, width) {
+  function positions(data, width, height) {
     var items = data.nodes.concat(data.groups);
     var neighbours = {};
     data.edges.forEach(function (e) {
@@ -46,7 +46,11 @@
     var layers = {};
     items.forEach(function (it) { (layers[it.layer] = layers[it.layer] || []).push(it); });
     var order = Object.keys(layers).map(Number).sort(function (a, b) { return a - b; });
-    var perRow = Math.max(3, Math.floor(Math.max(width, 320) / COLUMN));
+    // Rows as wide as keeps the widest layer's grid close to the map's own shape.
+    var widest = Math.max.apply(null, order.map(function (l) { return layers[l].length; }));
+    var aspect = (Math.max(width, 320) / Math.max(height, 240)) * (ROW / COLUMN);
+    var perRow = Math.max(3, Math.floor(Math.max(width, 320) / COLUMN),
+      Math.ceil(Math.sqrt(widest * aspect)));
     var placed = {};
     var y = 0;
     order.forEach(function (layer) {
@@ -80,10 +84,11 @@
       "label": "data(label)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 3,
       "text-wrap": "ellipsis", "text-max-width": 136, "width": 22, "height": 22,
       "color": "#212529", "text-background-color": "#fff", "text-background-opacity": 0.85,
-      "text-background-padding": 1, "border-width": 1, "border-color": "#fff"
+      "text-background-padding": 1, "border-width": 1, "border-color": "#fff",
+      "min-zoomed-font-size": 5
     }},
     { selector: "node[kind = 'group']", style: {
-      "shape": "round-rectangle", "width": 46, "height": 18, "text-valign": "center",
+      "shape": "round-rectangle", "width": 66, "height": 18, "text-valign": "center",
       "text-margin-y": 0, "font-size": 10, "color": "#fff", "text-background-opacity": 0,
       "background-color": COLOURS.group
     }},
@@ -113,7 +118,7 @@
       })
       .then(function (data) {
         if (container._cy) { container._cy.destroy(); }
-        var placed = positions(data, container.clientWidth);
+        var placed = positions(data, container.clientWidth, container.clientHeight);
         var cy = cytoscape({
           container: container,
           elements: elementsOf(data),
@@ -129,8 +134,17 @@
         cy.on("mouseout", "node[url]", function (event) {
           event.target.removeClass("hover"); container.style.cursor = "";
         });
-        // Small maps: do not blow three nodes up to fill the screen.
+        // Small maps: do not blow three nodes up to fill the screen. Large ones: open at a
+        // zoom where labels can be read, on the node itself; the rest is a pan away.
         if (cy.zoom() > 1.4) { cy.zoom(1.4); cy.center(); }
+        if (cy.zoom() < 0.75) {
+          var focus = cy.getElementById(data.focus);
+          cy.zoom(0.75);
+          cy.pan({ x: container.clientWidth / 2 - focus.position("x") * 0.75,
+                   y: 40 - focus.position("y") * 0.75 +
+                      (data.nodes.some(function (n) { return n.layer < 0; }) ? container.clientHeight / 3 : 0) });
+        }
+        if (data.edges.length > 80) { cy.edges().style("opacity", 0.45); }
         container._cy = cy;
         window.standbyDepmap = cy;
         var text = data.nodes.length + " node" + (data.nodes.length === 1 ? "" : "s") +
