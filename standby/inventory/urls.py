@@ -64,15 +64,6 @@ urlpatterns = [
     path("locations/<str:key>/", views.node_detail, L, name="location_detail"),
     path("locations/<str:key>/edit/", views.node_update, L, name="location_update"),
     path("locations/<str:key>/delete/", views.node_delete, L, name="location_delete"),
-    path(
-        "locations/<str:key>/requires/", views.requirement_add, L, name="location_requirement_add"
-    ),
-    path(
-        "locations/<str:key>/requires/<int:pk>/delete/",
-        views.requirement_delete,
-        L,
-        name="location_requirement_delete",
-    ),
     # suppliers
     path("suppliers/", views.node_list, SU, name="supplier_list"),
     path("suppliers/export/", views.node_export, SU, name="supplier_export"),
@@ -80,15 +71,6 @@ urlpatterns = [
     path("suppliers/<str:key>/", views.node_detail, SU, name="supplier_detail"),
     path("suppliers/<str:key>/edit/", views.node_update, SU, name="supplier_update"),
     path("suppliers/<str:key>/delete/", views.node_delete, SU, name="supplier_delete"),
-    path(
-        "suppliers/<str:key>/requires/", views.requirement_add, SU, name="supplier_requirement_add"
-    ),
-    path(
-        "suppliers/<str:key>/requires/<int:pk>/delete/",
-        views.requirement_delete,
-        SU,
-        name="supplier_requirement_delete",
-    ),
     # any node: the dependency map's data and the requirement editor's search
     path("nodes/pick/", views.node_picker, name="node_picker"),
     path("nodes/<str:key>/graph/", views.node_graph, name="node_graph"),

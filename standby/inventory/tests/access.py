@@ -10,6 +10,7 @@ from typing import Any
 from standby.common.tests.access import ALL, EDITORS, Access
 
 NODE_PREFIXES = ("process", "service", "asset", "location", "supplier")
+REQUIRING = ("process", "service", "asset")
 API_ROUTES = ("process", "service", "asset", "location", "supplier", "person", "team", "contract")
 
 
@@ -33,15 +34,8 @@ def make_objects(manager: Any) -> dict[str, Any]:
             ("process", nodes["service"]),
             ("service", nodes["asset"]),
             ("asset", nodes["location"]),
-            ("location", nodes["supplier"]),
         )
     }
-    extra_node = services.node_save(
-        actor=manager, node=Node(key="acc-extra", kind="asset", name="extra", asset_type="data")
-    )
-    requirements["supplier"] = services.requirement_add(
-        actor=manager, owner=nodes["supplier"], members=[extra_node]
-    )
     team = services.team_save(actor=manager, team=Team(key="acc-team", name="Team"))
     services.team_set_members(actor=manager, team=team, members=[(person, "leader")])
     contract = services.contract_save(
@@ -65,18 +59,22 @@ def _node_routes(prefix: str) -> dict[str, Access]:
     def requirement(o: dict[str, Any]) -> dict[str, Any]:
         return {"key": o["inv_nodes"][prefix].key, "pk": o["inv_requirements"][prefix].pk}
 
-    return {
+    routes = {
         f"inventory:{prefix}_list": Access(get=ALL),
         f"inventory:{prefix}_export": Access(get=ALL),
         f"inventory:{prefix}_create": Access(get=EDITORS, post=EDITORS),
         f"inventory:{prefix}_detail": Access(get=ALL, kwargs=key),
         f"inventory:{prefix}_update": Access(get=EDITORS, post=EDITORS, kwargs=key),
         f"inventory:{prefix}_delete": Access(get=EDITORS, post=EDITORS, kwargs=key),
-        f"inventory:{prefix}_requirement_add": Access(get=EDITORS, post=EDITORS, kwargs=key),
-        f"inventory:{prefix}_requirement_delete": Access(
-            get=EDITORS, post=EDITORS, kwargs=requirement
-        ),
     }
+    if prefix in REQUIRING:  # sites and suppliers have no requirements of their own
+        routes[f"inventory:{prefix}_requirement_add"] = Access(
+            get=EDITORS, post=EDITORS, kwargs=key
+        )
+        routes[f"inventory:{prefix}_requirement_delete"] = Access(
+            get=EDITORS, post=EDITORS, kwargs=requirement
+        )
+    return routes
 
 
 def _keyed(name: str) -> Any:
