@@ -93,7 +93,8 @@ class RecordListView(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
-        return Response([record_data(r.record, r) for r in selectors.ranked()])
+        rows = selectors.ranked(list(selectors.records()))
+        return Response([record_data(r.record, r) for r in rows])
 
 
 class _AnswerSerializer(serializers.Serializer[Any]):

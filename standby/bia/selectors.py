@@ -114,16 +114,16 @@ def scale_of(settings: BiaSettings | SettingsData) -> core.BiaScale:
 
 
 def complete_impacts(record: BiaRecord) -> dict[str, list[int]]:
-    """The record's impact rows that are complete for its settings (the core needs full rows)."""
+    """The record's impact rows that are complete for its settings (the core needs full rows).
+
+    Levels were checked (0–5) when written by the services; a row with a gap (None) is left out.
+    """
     width = len(record.settings.horizons)
     known = set(record.settings.category_ids)
     return {
-        c: [int(v) for v in levels]
+        c: levels
         for c, levels in (record.impacts or {}).items()
-        if c in known
-        and isinstance(levels, list)
-        and len(levels) == width
-        and all(isinstance(v, int) and 0 <= v <= 5 for v in levels)
+        if c in known and isinstance(levels, list) and len(levels) == width and None not in levels
     }
 
 
@@ -158,8 +158,11 @@ class Derived:
 
 def derive(record: BiaRecord) -> Derived:
     """MTPD, suggested RTO and the RTO checks of ``record`` (no query beyond its settings)."""
-    scale = scale_of(record.settings)
-    value = core.mtpd(complete_impacts(record), scale)
+    return derive_with(record, core.mtpd(complete_impacts(record), scale_of(record.settings)))
+
+
+def derive_with(record: BiaRecord, value: float | None) -> Derived:
+    """:func:`derive` when the MTPD is known already (the ranked list computes it)."""
     within = core.rto_within_mtpd(record.rto, value)
     return Derived(
         mtpd=value,
@@ -195,15 +198,42 @@ def record_for(key: str) -> BiaRecord | None:
     return records().filter(node__key=key).first()
 
 
+# What the ranked list and heat table read of each record: no long texts, and the settings
+# (three JSON documents) loaded once per version rather than once per row.
+_LIST_FIELDS = (
+    "node__key",
+    "node__name",
+    "node__kind",
+    "settings_id",
+    "impacts",
+    "rto",
+    "rpo",
+    "wrt",
+    "rto_override",
+    "status",
+    "revision",
+)
+
+
+def list_records() -> list[BiaRecord]:
+    """Every record with what lists show (2 queries, whatever the number of records)."""
+    versions = {s.pk: s for s in BiaSettings.objects.all()}
+    rows = list(BiaRecord.objects.select_related("node").only(*_LIST_FIELDS))
+    for record in rows:
+        record.settings = versions[record.settings_id]
+    return rows
+
+
 @dataclass(frozen=True)
 class RankedRow:
-    """One line of the recovery priority list."""
+    """One line of the recovery priority list (display strings computed once, for speed)."""
 
     rank: int
     record: BiaRecord
     derived: Derived
     max_level: int
     reason: str
+    impacts: dict[str, list[int]]
 
     @property
     def node(self) -> Node:
@@ -217,22 +247,43 @@ class RankedRow:
             RecordStatus.RETURNED: "breach",
         }.get(RecordStatus(self.record.status), "unknown")
 
+    def display(self, url_prefix: str) -> dict[str, Any]:
+        """Plain strings for the list template (thousands of rows render fast)."""
+        d = self.derived
+        return {
+            "rank": self.rank,
+            "name": self.node.name,
+            "kind": NodeKind(self.node.kind).label.lower(),
+            "url": f"{url_prefix}{self.node.key}/",
+            "mtpd": _hours(d.mtpd),
+            "rto": _hours(self.record.rto),
+            "rpo": _hours(self.record.rpo),
+            "rto_status": d.rto_status,
+            "status": RecordStatus(self.record.status).label,
+            "status_class": self.status_class,
+            "reason": self.reason,
+        }
+
+
+def _hours(value: float | None) -> str:
+    return "—" if value is None else core.format_hours(float(value))
+
 
 def ranked(rows: Sequence[BiaRecord] | None = None) -> list[RankedRow]:
-    """Every process and service with a BIA, most urgent first (1 query when ``rows`` is None).
+    """Every process and service with a BIA, most urgent first (2 queries when ``rows`` is None).
 
     Records answered under different settings versions are ranked by the core per version and
     merged on the same key (MTPD, then worst level, then name, then id).
     """
-    all_rows = list(records()) if rows is None else list(rows)
+    all_rows = list_records() if rows is None else list(rows)
     by_version: dict[int, list[BiaRecord]] = defaultdict(list)
     for record in all_rows:
         by_version[record.settings_id].append(record)
-    merged: list[tuple[tuple[Any, ...], BiaRecord, core.Ranked]] = []
+    merged: list[tuple[tuple[Any, ...], BiaRecord, core.Ranked, dict[str, list[int]]]] = []
     for group in by_version.values():
         scale = scale_of(group[0].settings)
-        by_key = {r.node.key: r for r in group}
-        plain = [core.BiaRecord(r.node.key, r.node.name, complete_impacts(r)) for r in group]
+        tables = {r.node.key: (r, complete_impacts(r)) for r in group}
+        plain = [core.BiaRecord(k, r.node.name, t) for k, (r, t) in tables.items()]
         for item in core.priority(plain, scale):
             key = (
                 item.mtpd is None,
@@ -241,11 +292,12 @@ def ranked(rows: Sequence[BiaRecord] | None = None) -> list[RankedRow]:
                 item.name,
                 item.id,
             )
-            merged.append((key, by_key[item.id], item))
+            record, impacts = tables[item.id]
+            merged.append((key, record, item, impacts))
     merged.sort(key=lambda m: m[0])
     return [
-        RankedRow(rank, record, derive(record), item.max_level, item.reason)
-        for rank, (_, record, item) in enumerate(merged, start=1)
+        RankedRow(rank, record, derive_with(record, item.mtpd), item.max_level, item.reason, t)
+        for rank, (_, record, item, t) in enumerate(merged, start=1)
     ]
 
 
@@ -297,12 +349,16 @@ def heat_table() -> HeatTable:
     levels = current.levels
     rows: list[HeatRow] = []
     for row in ranked():
-        impacts = complete_impacts(row.record)
+        impacts = row.impacts
         own = [float(h) for h in row.record.settings.horizons]
+        same = own == current.horizons
         cells = []
-        for hours in current.horizons:
-            values = [_level_at(own, series, hours) for series in impacts.values()]
-            known = [v for v in values if v is not None]
+        for j, hours in enumerate(current.horizons):
+            if same:  # the usual case: answered under the current horizons
+                known = [series[j] for series in impacts.values()]
+            else:
+                values = [_level_at(own, series, hours) for series in impacts.values()]
+                known = [v for v in values if v is not None]
             if not known:
                 cells.append(HeatCell(None, "not answered", "#ffffff", "#6c757d"))
                 continue
