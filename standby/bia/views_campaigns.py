@@ -36,7 +36,9 @@ class NodeChoiceField(forms.ModelMultipleChoiceField):
 
 class CampaignForm(StyledFormMixin, forms.Form):
     name = forms.CharField(max_length=200, initial="BIA review")
-    due_on = forms.DateField(label="Due on", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        label="Due on", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     nodes = NodeChoiceField(
         label="Processes and services",
         queryset=Node.objects.none(),
