@@ -162,6 +162,12 @@ def requirement_add(
 ) -> Requirement:
     """Add a requirement to ``owner``: one node, or at least ``at_least`` of ``members``."""
     require(actor, Capability.EDIT)
+    if owner.kind in {NodeKind.LOCATION, NodeKind.SUPPLIER}:
+        # The model file has no requirements on sites and suppliers: they fail as a whole.
+        raise ValidationError(
+            f"{owner.name} is a {NodeKind(owner.kind).label.lower()}: sites and suppliers have "
+            "no requirements; record what they provide as assets instead."
+        )
     if not members:
         raise ValidationError("Choose at least one node.")
     if len({m.pk for m in members}) != len(members):

@@ -737,7 +737,7 @@ def _read_teams(value: object, ctx: Context, path: PathParts) -> tuple[Team, ...
         name = _string(ctx, item.get("name"), (*where, "name")) if "name" in item else None
         members: list[TeamMember] = []
         base = (*where, "members")
-        seen: set[tuple[str, str]] = set()
+        seen: set[str] = set()
         for index, member in enumerate(_list(ctx, item.get("members"), base)):
             at = (*base, index)
             fields = _fields(ctx, member, at, ("person", "role"), ())
@@ -750,9 +750,10 @@ def _read_teams(value: object, ctx: Context, path: PathParts) -> tuple[Team, ...
                 else None
             )
             if person is not None and role is not None:
-                if (person, role) in seen:
-                    ctx.problem(at, f"{person!r} is already a {role} on this team")
-                seen.add((person, role))
+                # One role per person and team: a leader who is also technical is the leader.
+                if person in seen:
+                    ctx.problem(at, f"{person!r} is already on this team (one role each)")
+                seen.add(person)
                 members.append(TeamMember(person, role))
         return Team(node_id, name, tuple(members)) if node_id and name else None
 

@@ -48,13 +48,10 @@ def test_a_cycle_is_refused_naming_its_nodes(manager, graph):
 
 
 @pytest.mark.django_db
-def test_a_location_cycle_is_refused(manager, graph):
-    site = graph["site"]
-    services.requirement_add(actor=manager, owner=site, members=[graph["isp-b"]])
-    isp_b = graph["isp-b"]
-    isp_b.location = site
-    with pytest.raises(ValidationError, match="cycle"):
-        services.node_save(actor=manager, node=isp_b)
+def test_sites_and_suppliers_have_no_requirements(manager, graph):
+    with pytest.raises(ValidationError, match="sites and suppliers have no requirements"):
+        services.requirement_add(actor=manager, owner=graph["site"], members=[graph["isp-b"]])
+    assert not Requirement.objects.filter(owner=graph["site"]).exists()
 
 
 @pytest.mark.django_db

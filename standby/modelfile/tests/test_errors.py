@@ -271,3 +271,31 @@ def test_version():
     del data["standby"]
     assert _problems(data) == ["missing 'standby: 1' (the format version) at the top of the file"]
     assert _problems([1]) == ["a model file is a mapping starting with 'standby: 1', got a list"]
+
+
+def test_a_person_has_one_role_per_team():
+    from standby.modelfile.errors import ModelFileError
+    from standby.modelfile.schema import validate
+
+    data = {
+        "standby": 1,
+        "people": [{"id": "ann", "name": "Ann"}],
+        "teams": [
+            {
+                "id": "t",
+                "name": "T",
+                "members": [
+                    {"person": "ann", "role": "leader"},
+                    {"person": "ann", "role": "technical"},
+                ],
+            }
+        ],
+    }
+    try:
+        validate(data)
+    except ModelFileError as error:
+        assert [str(p) for p in error.problems] == [
+            "teams[0].members[1]: 'ann' is already on this team (one role each)"
+        ]
+    else:
+        raise AssertionError("a second role for one person was accepted")

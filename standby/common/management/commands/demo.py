@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = demo.load_demo()
         if result.loaded:
-            self.stdout.write("Loaded the demo organisation.")
+            self.stdout.write(f"Loaded the demo organisation: {result.summary}")
         else:
             self.stdout.write("The database is not empty: the demo was not loaded.")
         self.stdout.write("Demo sign-in (every demo account has the same password):")
