@@ -350,8 +350,23 @@ def task_submit(*, actor: Any, task: CampaignTask) -> CampaignTask:
 # -- review -----------------------------------------------------------------------------------
 
 
+def awaiting_review(task: CampaignTask) -> bool:
+    """Answered and not yet reviewed in this campaign.
+
+    Also true when the owner sent the record for review from the record's own page (the record
+    is submitted while the task still waits), or the record was approved there: the manager
+    then closes the task here.
+    """
+    if task.status == TaskStatus.SUBMITTED:
+        return True
+    return task.status != TaskStatus.APPROVED and task.record.status in (
+        RecordStatus.SUBMITTED,
+        RecordStatus.APPROVED,
+    )
+
+
 def _require_submitted(task: CampaignTask) -> None:
-    if task.status != TaskStatus.SUBMITTED:
+    if not awaiting_review(task):
         raise ValidationError(
             f"Only answered tasks are reviewed; this one is “{TaskStatus(task.status).label}”."
         )
@@ -362,8 +377,8 @@ def task_approve(*, actor: Any, task: CampaignTask) -> CampaignTask:
     require(actor, Capability.APPROVE)
     _require_submitted(task)
     with transaction.atomic():
-        snapshot = services.record_approve(actor=actor, record=task.record)
-        task.record = snapshot.record
+        if task.record.status != RecordStatus.APPROVED:  # else approved on the record's page
+            task.record = services.record_approve(actor=actor, record=task.record).record
         task.status = TaskStatus.APPROVED
         task.reviewed_at = timezone.now()
         audit.audited_save(actor=actor, instance=task)
@@ -459,7 +474,17 @@ class Progress:
         return "On time"
 
 
+_ANSWERED_ELSEWHERE = Q(tasks__record__status__in=[RecordStatus.SUBMITTED, RecordStatus.APPROVED])
+
+
 def _count(status: TaskStatus) -> Count:
+    """Tasks in ``status``; as in :func:`awaiting_review`, an open task whose record was sent
+    for review (or approved) on the record's page counts as answered."""
+    if status == TaskStatus.SUBMITTED:
+        answered = Q(tasks__status__in=[TaskStatus.PENDING, TaskStatus.RETURNED])
+        return Count("tasks", filter=Q(tasks__status=status) | (answered & _ANSWERED_ELSEWHERE))
+    if status in (TaskStatus.PENDING, TaskStatus.RETURNED):
+        return Count("tasks", filter=Q(tasks__status=status) & ~_ANSWERED_ELSEWHERE)
     return Count("tasks", filter=Q(tasks__status=status))
 
 
@@ -490,7 +515,7 @@ def _progress(c: Any) -> Progress:
 def campaign_progress(campaign: Campaign, tasks: Sequence[CampaignTask]) -> Progress:
     by_status: dict[str, int] = defaultdict(int)
     for task in tasks:
-        by_status[task.status] += 1
+        by_status[TaskStatus.SUBMITTED if awaiting_review(task) else task.status] += 1
     return Progress(
         total=len(tasks),
         pending=by_status[TaskStatus.PENDING],

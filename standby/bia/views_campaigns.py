@@ -95,6 +95,7 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
         {
             "rows": campaigns.campaigns_with_progress(),
             "may_start": has_capability(request.user, Capability.APPROVE),
+            "may_answer": has_capability(request.user, Capability.ANSWER_BIA),
         },
     )
 
@@ -135,6 +136,8 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """Progress by status, overdue flagged, and every task with what to do next."""
     campaign = get_object_or_404(Campaign.objects.select_related("started_by"), pk=pk)
     rows = list(campaigns.tasks().filter(campaign=campaign))
+    for row in rows:
+        row.awaiting_review = campaigns.awaiting_review(row)  # type: ignore[attr-defined]
     return render(
         request,
         "bia/campaign_detail.html",
@@ -170,7 +173,7 @@ def _task_context(request: AuthedRequest, task: CampaignTask, **extra: Any) -> d
         "may_work": campaigns.may_work_on(request.user, task),
         "may_review": has_capability(request.user, Capability.APPROVE),
         "answerable": task.status in campaigns.ANSWERABLE,
-        "submitted": task.status == TaskStatus.SUBMITTED,
+        "submitted": campaigns.awaiting_review(task),
         "upload_form": extra.pop("upload_form", None) or UploadForm(),
         "return_form": extra.pop("return_form", None) or ReturnForm(),
         **extra,

@@ -285,3 +285,49 @@ def test_campaign_list_counts_in_one_query(client, world, django_assert_max_num_
     with django_assert_max_num_queries(8):
         page = client.get(reverse("bia:campaign_list"))
     assert len(page.context["rows"]) == 3
+
+
+def test_a_record_sent_for_review_on_its_own_page_is_reviewed_in_the_campaign(client, world):
+    from standby.bia import services
+
+    campaign = started(world, "pay")
+    task = campaign.tasks.get()
+    record = answered(world["alice"], world["pay"])
+    services.record_submit(actor=world["alice"], record=record)  # the record's own page
+    client.force_login(world["manager"])
+    page = client.get(campaign.get_absolute_url())
+    assert "Review Pay" in page.content.decode()
+    assert page.context["progress"].submitted == 1
+    assert [p.submitted for _, p in campaigns.campaigns_with_progress()] == [1]
+    response = client.post(reverse("bia:task_review", args=[task.pk]), {"decision": "approve"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == TaskStatus.APPROVED
+
+
+def test_a_record_approved_on_its_own_page_closes_the_task_without_a_second_snapshot(world):
+    from standby.bia import services
+
+    task = started(world, "pay").tasks.get()
+    record = answered(world["alice"], world["pay"])
+    services.record_submit(actor=world["alice"], record=record)
+    services.record_approve(actor=world["manager"], record=record)
+    task = campaigns.tasks().get(pk=task.pk)
+    assert campaigns.awaiting_review(task)
+    campaigns.task_approve(actor=world["manager"], task=task)
+    assert task.status == TaskStatus.APPROVED
+    assert BiaSnapshot.objects.count() == 1
+
+
+def test_campaign_detail_and_my_tasks_take_constant_queries(
+    client, world, django_assert_max_num_queries
+):
+    campaign = started(world, "pay", "web", "lib")
+    client.force_login(world["manager"])
+    with django_assert_max_num_queries(10):
+        page = client.get(campaign.get_absolute_url())
+    assert len(page.context["tasks"]) == 3
+    client.force_login(world["alice"])
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("bia:task_list"))
+    assert len(page.context["tasks"]) == 2

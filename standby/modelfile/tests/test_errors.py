@@ -291,11 +291,8 @@ def test_a_person_has_one_role_per_team():
             }
         ],
     }
-    try:
+    with pytest.raises(ModelFileError) as error:
         validate(data)
-    except ModelFileError as error:
-        assert [str(p) for p in error.problems] == [
-            "teams[0].members[1]: 'ann' is already on this team (one role each)"
-        ]
-    else:
-        raise AssertionError("a second role for one person was accepted")
+    assert [str(p) for p in error.value.problems] == [
+        "teams[0].members[1]: 'ann' is already on this team (one role each)"
+    ]
