@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -108,31 +107,20 @@ def test_a_small_file_round_trips_and_is_audited(manager):
 
 
 @pytest.mark.django_db
-def test_a_generated_10k_asset_organisation_round_trips_in_seconds(manager, capsys):
+def test_a_generated_10k_asset_organisation_round_trips(manager):
+    # Timings are measured by benchmarks/bench_modelio.py, not asserted here.
     data = generate_model(processes=50, services=1000, assets=10_000, seed=7)
     expected = dump(schema.validate(data))
-    started = time.perf_counter()
     report = modelio.model_import(actor=manager, model=data)
-    imported = time.perf_counter() - started
     assert report.sections["assets"].counts() == {"created": 10_000, "changed": 0, "unchanged": 0}
-    started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         model = modelio.model_export()
-    exported = time.perf_counter() - started
     assert len(queries) == 7
     text = dump(model)
     assert text == expected
-    started = time.perf_counter()
     again = modelio.model_import(actor=manager, model=load_bytes(text.encode(), filename="m.yaml"))
-    reimported = time.perf_counter() - started
     assert again.created == again.changed == 0
     assert again.audit_entries == 0
-    with capsys.disabled():
-        print(
-            f"\n10k assets: import {imported:.1f} s, export {exported:.2f} s, "
-            f"re-import (nothing to do) {reimported:.1f} s, audit entries {report.audit_entries}"
-        )
-    assert imported < 180  # generous: shared CI machines are slow; ~17 s on an idle 2-CPU box
 
 
 def test_the_databases_choices_are_the_files():
