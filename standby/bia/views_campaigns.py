@@ -20,7 +20,6 @@ from django.views.decorators.http import require_safe
 from standby.accounts.choices import Capability
 from standby.accounts.permissions import capability_required, has_capability
 from standby.bia import campaigns
-from standby.bia.choices import TaskStatus
 from standby.bia.models import Campaign, CampaignTask
 from standby.bia.xlsx import MAX_QUESTIONNAIRE_BYTES, QuestionnaireRejectedError
 from standby.common.forms import StyledFormMixin
