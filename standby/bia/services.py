@@ -112,7 +112,7 @@ def _require_may_answer(actor: User, node: Node) -> None:
 def _locked(record: BiaRecord, expected_revision: int | None) -> BiaRecord:
     """The stored record, locked; refused when it moved past ``expected_revision``."""
     stored = (
-        BiaRecord.objects.select_for_update()
+        BiaRecord.objects.select_for_update(of=("self",))
         .select_related("node", "node__owner", "settings")
         .get(pk=record.pk)
     )
