@@ -32,6 +32,7 @@ __all__ = [
     "Scenario",
     "ScenarioKind",
     "ScenarioResults",
+    "critical_chain",
     "evaluate_scenarios",
     "generated_scenarios",
     "own_recovery_times",
@@ -284,3 +285,50 @@ def _sweep(
         fl = is_failed[nodes]
         back[nodes] = np.where(fl, base + own_col[nodes], base)
     return down, back
+
+
+def critical_chain(
+    graph: CompiledGraph, target: str, back: FloatArray
+) -> list[tuple[str, float | None]]:
+    """The chain of nodes that sets ``target``'s return time, from the target down.
+
+    ``back`` are the return times of every node in the scenario (see :func:`evaluate_scenarios`
+    or :func:`~standby.analysis.recovery.return_times`).
+    At each node the chain follows the requirement met last (for a k-of-n group, its k-th
+    earliest member) until a node that was ready at 0.
+
+    Examples
+    --------
+    >>> from standby.analysis.graph import compile_graph
+    >>> from standby.analysis.model import NodeSpec, Requirement
+    >>> from standby.analysis.recovery import return_times
+    >>> g = compile_graph([
+    ...     NodeSpec("web", NodeKind.SERVICE, (Requirement.single("app"),)),
+    ...     NodeSpec("app", NodeKind.ASSET, (Requirement.single("dc"),), 2.0),
+    ...     NodeSpec("dc", NodeKind.LOCATION, (), 24.0)])
+    >>> back = return_times(g, [1, 2])
+    >>> critical_chain(g, "web", back)
+    [('web', 26.0), ('app', 26.0), ('dc', 24.0)]
+    """
+    gptr, members, gk = graph.group_ptr, graph.group_members, graph.group_k
+    groups_of: dict[int, list[int]] = {}
+    for g, o in enumerate(graph.group_owner.tolist()):
+        groups_of.setdefault(o, []).append(g)
+    v = graph.index[target]
+    chain: list[tuple[str, float | None]] = []
+    seen: set[int] = set()
+    while v not in seen:
+        seen.add(v)
+        t = float(back[v])
+        chain.append((graph.ids[v], None if np.isinf(t) else t))
+        best_t, best_m = 0.0, -1
+        for g in groups_of.get(v, ()):
+            ms = members[gptr[g] : gptr[g + 1]]
+            order = np.argsort(back[ms], kind="stable")
+            m = int(ms[order[int(gk[g]) - 1]])
+            if back[m] > best_t or (best_m < 0 and back[m] > 0):
+                best_t, best_m = float(back[m]), m
+        if best_m < 0 or best_t <= 0.0:
+            break
+        v = best_m
+    return chain
