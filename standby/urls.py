@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("standby.accounts.urls")),
     path("strategy/", include("standby.strategy.urls")),
     path("bia/", include("standby.bia.urls")),
+    path("risks/", include("standby.risks.urls")),
     path("api/", include("standby.api.urls")),
     path("inventory/", include("standby.inventory.urls")),
 ]

@@ -5,6 +5,7 @@ from standby.api import views
 from standby.bia import api as bia_api
 from standby.inventory import api as inventory_api
 from standby.inventory import api_modelfile
+from standby.risks import api as risks_api
 from standby.strategy import api as strategy_api
 
 app_name = "api"
@@ -62,6 +63,17 @@ urlpatterns = [
     ),
     path("bia/priority/", bia_api.PriorityView.as_view(), name="bia_priority"),
     path("bia/objectives/", bia_api.ObjectivesView.as_view(), name="bia_objectives"),
+    # risks
+    path("risks/", risks_api.RiskListView.as_view(), name="risk_list"),
+    path("risks/<int:pk>/", risks_api.RiskDetailView.as_view(), name="risk_detail"),
+    path("risks/<int:pk>/measures/", risks_api.MeasureListView.as_view(), name="measure_list"),
+    path(
+        "risks/<int:pk>/measures/<int:measure>/",
+        risks_api.MeasureDetailView.as_view(),
+        name="measure_detail",
+    ),
+    path("threats/", risks_api.ThreatListView.as_view(), name="threat_list"),
+    path("threats/<str:key>/", risks_api.ThreatDetailView.as_view(), name="threat_detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -41,6 +41,7 @@ AREAS: tuple[Area, ...] = (
         "risks",
         "Risks",
         "Risk register, threat library, heat map, proactive measures and annual-loss simulation.",
+        "risks:risk_list",
     ),
     Area(
         "strategy",

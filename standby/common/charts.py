@@ -15,8 +15,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import pyplot as plt
+from matplotlib.figure import Figure
 
 matplotlib.rcParams["svg.hashsalt"] = "standby"
 matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, small, sharp
@@ -201,4 +201,153 @@ def heat_svg(
         spine.set_visible(False)
     axes.set_xlabel("time after the disruption starts (highest level in any category)")
     axes.set_title(title, fontsize=10, pad=22)
+    return _svg(figure)
+
+
+# -- risk heat map ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """One cell of a risk matrix: its band's name and colours, and how many risks sit there."""
+
+    band: str
+    background: str
+    ink: str
+    inherent: int = 0
+    residual: int = 0
+
+
+@dataclass(frozen=True)
+class HeatPoint:
+    """One risk on the heat map: a short label, an id for the SVG, and its two positions
+    as (likelihood, impact) levels counted from 1."""
+
+    label: str
+    gid: str
+    inherent: tuple[int, int]
+    residual: tuple[int, int]
+
+
+def risk_heat_map_svg(
+    likelihood_names: Sequence[str],
+    impact_names: Sequence[str],
+    cells: Sequence[Sequence[HeatCell]],
+    points: Sequence[HeatPoint],
+    *,
+    title: str,
+    max_points: int = 80,
+) -> str:
+    """Likelihood (y) × impact (x): each cell with its band name and counts written in it;
+    each risk a hollow circle (inherent) with an arrow to a filled one (residual).
+
+    ``cells[l - 1][i - 1]`` is the cell at likelihood ``l`` and impact ``i``. The markers have
+    SVG ids ``<gid>-inherent`` and ``<gid>-residual``.
+    """
+    rows, columns = len(likelihood_names), len(impact_names)
+    figure, axes = plt.subplots(figsize=(1.5 * columns + 2.2, 1.15 * rows + 1.4))
+    for likelihood in range(1, rows + 1):
+        for impact in range(1, columns + 1):
+            cell = cells[likelihood - 1][impact - 1]
+            x, y = impact - 1, likelihood - 1
+            axes.add_patch(
+                plt.Rectangle((x, y), 1, 1, facecolor=cell.background, edgecolor="#ffffff", lw=2)
+            )
+            axes.text(
+                x + 0.05, y + 0.93, cell.band, ha="left", va="top", fontsize=7, color=cell.ink
+            )
+            counts = f"inherent {cell.inherent} · residual {cell.residual}"
+            if cell.inherent or cell.residual:
+                axes.text(
+                    x + 0.05, y + 0.05, counts, ha="left", va="bottom", fontsize=5.5, color=cell.ink
+                )
+    # Several risks in one cell: spread them on a small grid inside it.
+    slots: dict[tuple[int, int], int] = {}
+
+    def place(position: tuple[int, int]) -> tuple[float, float]:
+        n = slots.get(position, 0)
+        slots[position] = n + 1
+        dx, dy = (n % 4) * 0.2, (n // 4 % 3) * 0.2
+        return position[1] - 1 + 0.22 + dx, position[0] - 1 + 0.62 - dy
+
+    for point in list(points)[:max_points]:
+        x0, y0 = place(point.inherent)
+        x1, y1 = place(point.residual)
+        if (x0, y0) != (x1, y1) and point.inherent != point.residual:
+            axes.annotate(
+                "",
+                xy=(x1, y1),
+                xytext=(x0, y0),
+                arrowprops={
+                    "arrowstyle": "->",
+                    "color": "#212529",
+                    "lw": 1.1,
+                    "shrinkA": 5,
+                    "shrinkB": 5,
+                },
+                gid=f"{point.gid}-arrow",
+            )
+        axes.plot(
+            x0,
+            y0,
+            "o",
+            markersize=9,
+            markerfacecolor="white",
+            markeredgecolor="#212529",
+            gid=f"{point.gid}-inherent",
+        )
+        axes.plot(x1, y1, "o", markersize=9, color="#212529", gid=f"{point.gid}-residual")
+        axes.text(x0, y0, point.label, ha="center", va="center", fontsize=5, color="#212529")
+        axes.text(x1, y1, point.label, ha="center", va="center", fontsize=5, color="white")
+    axes.set_xlim(0, columns)
+    axes.set_ylim(0, rows)
+    axes.set_xticks(
+        [i + 0.5 for i in range(columns)],
+        [f"{i + 1} {n}" for i, n in enumerate(impact_names)],
+        fontsize=7,
+    )
+    axes.set_yticks(
+        [i + 0.5 for i in range(rows)],
+        [f"{i + 1} {n}" for i, n in enumerate(likelihood_names)],
+        fontsize=7,
+    )
+    axes.tick_params(length=0)
+    for spine in axes.spines.values():
+        spine.set_visible(False)
+    axes.set_xlabel("impact")
+    axes.set_ylabel("likelihood")
+    axes.set_title(title, fontsize=10)
+    axes.text(
+        0,
+        -0.55 if rows else 0,
+        "○ inherent (before measures)   ● residual (after)",
+        fontsize=7,
+        transform=axes.transData,
+        va="top",
+    )
+    axes.set_aspect("auto")
+    return _svg(figure)
+
+
+def loss_exceedance_svg(
+    losses: Sequence[float],
+    probabilities: Sequence[float],
+    *,
+    currency: str,
+    title: str,
+    marks: Sequence[tuple[str, float]] = (),
+) -> str:
+    """Probability (y) that a year's loss exceeds each amount (x); ``marks`` are labelled
+    vertical lines (e.g. the mean and P90)."""
+    figure, axes = plt.subplots(figsize=(8, 3.6))
+    axes.plot(list(losses), [p * 100 for p in probabilities], color="#14365d", lw=1.8)
+    for label, value in marks:
+        axes.axvline(value, color="#5c636a", lw=1, linestyle="--")
+        axes.text(value, 98, f" {label}: {value:,.0f}", fontsize=7, va="top", rotation=90)
+    axes.set_ylim(0, 100)
+    axes.set_xlim(left=0)
+    axes.set_xlabel(f"annual loss ({currency})")
+    axes.set_ylabel("chance of losing more (%)")
+    axes.set_title(title, fontsize=10)
+    axes.grid(alpha=0.3)
     return _svg(figure)
