@@ -19,7 +19,7 @@ def sign_in(page, live_server, username="manager", password="correct-horse-batte
 def test_sign_in_shows_the_dashboard_with_every_area(page, live_server, manager):
     sign_in(page, live_server)
     assert page.get_by_role("heading", name="Continuity programme").is_visible()
-    for area in ("Inventory", "Business impact", "Risks", "Strategy", "Plans", "Exercises"):
+    for area in ("Inventory", "BIA", "Risks", "Strategy", "Plans", "Exercises"):
         assert page.get_by_role("heading", name=area).is_visible()
     page.get_by_role("link", name="Plans").first.click()
     assert page.get_by_text("Not yet available").first.is_visible()
@@ -46,6 +46,7 @@ def test_keyboard_reaches_the_skip_link_first(page, live_server, manager):
 def test_auditor_sees_the_audit_log_but_no_user_management(page, live_server, make_user):
     make_user("auditor", "ava")
     sign_in(page, live_server, username="ava")
+    page.get_by_role("button", name="ava").click()
     assert page.get_by_role("link", name="Audit log").is_visible()
     assert page.get_by_role("link", name="Users").count() == 0
     page.goto(f"{live_server.url}/accounts/users/")

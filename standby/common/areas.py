@@ -33,7 +33,7 @@ AREAS: tuple[Area, ...] = (
     ),
     Area(
         "bia",
-        "Business impact",
+        "BIA",
         "Impact over time, MTPD, RTO, RPO and MBCO per process; recovery priority; BIA campaigns.",
         "bia:index",
     ),

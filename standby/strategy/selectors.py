@@ -19,6 +19,14 @@ from standby.inventory.choices import NodeKind
 from standby.inventory.models import Node
 from standby.strategy.loading import load_graph
 
+PLURALS = {
+    NodeKind.PROCESS: ("business process", "business processes"),
+    NodeKind.SERVICE: ("IT service", "IT services"),
+    NodeKind.ASSET: ("asset", "assets"),
+    NodeKind.LOCATION: ("location", "locations"),
+    NodeKind.SUPPLIER: ("supplier", "suppliers"),
+}
+
 KIND_ORDER = [
     NodeKind.PROCESS,
     NodeKind.SERVICE,
@@ -105,14 +113,12 @@ def what_if(failed_keys: Sequence[str], graph: CompiledGraph | None = None) -> W
         (DownNode(refs[k], k in failed, times.get(k)) for k in down_keys),
         key=lambda d: (rank[NodeKind(d.node.kind)], _late_first(d.rta), d.node.name),
     )
-    counts = Counter(NodeKind(d.node.kind).label for d in down)
+    counts = Counter(NodeKind(d.node.kind) for d in down)
     return WhatIf(
         failed=[refs[k] for k in sorted(failed)],
         down=down,
         counts={
-            NodeKind(k).label: counts[NodeKind(k).label]
-            for k in KIND_ORDER
-            if counts[NodeKind(k).label]
+            PLURALS[kind][counts[kind] != 1]: counts[kind] for kind in KIND_ORDER if counts[kind]
         },
     )
 

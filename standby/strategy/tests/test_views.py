@@ -46,6 +46,7 @@ def test_whatif_shows_what_goes_down_and_when_it_is_back(client, college):
     assert "<svg" in body
     assert "When each process and service is back" in body
     assert "1 business process down" in body
+    assert "1 IT service down" in body
 
 
 @pytest.mark.django_db
