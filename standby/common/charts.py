@@ -274,7 +274,7 @@ def risk_heat_map_svg(
         x0, y0 = place(point.inherent)
         x1, y1 = place(point.residual)
         if (x0, y0) != (x1, y1) and point.inherent != point.residual:
-            axes.annotate(
+            arrow = axes.annotate(
                 "",
                 xy=(x1, y1),
                 xytext=(x0, y0),
@@ -285,8 +285,9 @@ def risk_heat_map_svg(
                     "shrinkA": 5,
                     "shrinkB": 5,
                 },
-                gid=f"{point.gid}-arrow",
             )
+            if arrow.arrow_patch is not None:
+                arrow.arrow_patch.set_gid(f"{point.gid}-arrow")
         axes.plot(
             x0,
             y0,
