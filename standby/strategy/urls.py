@@ -1,6 +1,6 @@
 from django.urls import path
 
-from standby.strategy import views, views_options, views_scenarios
+from standby.strategy import views, views_gaps, views_options, views_scenarios
 
 app_name = "strategy"
 
@@ -9,6 +9,13 @@ urlpatterns = [
     path("what-if/", views.whatif, name="whatif"),
     path("single-points-of-failure/", views.spof_report, name="spof_report"),
     path("single-points-of-failure/<str:key>/", views.spof_panel, name="spof_panel"),
+    # gap analysis, optimiser, suppliers
+    path("gaps/", views_gaps.gap_analysis, name="gap_analysis"),
+    path("gaps/export/", views_gaps.gap_export, name="gap_export"),
+    path("optimiser/", views_gaps.optimiser, name="optimiser"),
+    path("optimiser/apply/", views_gaps.optimiser_apply, name="optimiser_apply"),
+    path("suppliers/", views_gaps.supplier_checks, name="supplier_checks"),
+    path("suppliers/<str:key>/", views_gaps.supplier_panel, name="supplier_panel"),
     # recovery options catalogue
     path("options/", views_options.option_list, name="option_list"),
     path("options/<str:key>/edit/", views_options.option_update, name="option_update"),

@@ -48,6 +48,9 @@ def _strategy_objects(manager: Any, server: Any) -> dict[str, Any]:
     )
     services.backup_save(actor=manager, backup=Backup(node=data, interval=24))
     team = inventory.team_save(actor=manager, team=Team(key="walk-team", name="Walk team"))
+    supplier = inventory.node_save(
+        actor=manager, node=Node(key="walk-supplier", kind="supplier", name="Supplier")
+    )
     scenario = services.scenario_save(
         actor=manager, scenario=Scenario(key="walk-fire", name="Fire"), failed=[server]
     )
@@ -57,6 +60,7 @@ def _strategy_objects(manager: Any, server: Any) -> dict[str, Any]:
         "strategy_data": data,
         "strategy_team": team,
         "strategy_scenario": scenario,
+        "strategy_supplier": supplier,
     }
 
 
@@ -72,6 +76,14 @@ ACCESS = {
         get=ALL, api=True, query=lambda o: f"?fail={o['spof_server'].key}"
     ),
     "api:analysis_spof": Access(get=ALL, api=True),
+    "strategy:gap_analysis": Access(get=ALL),
+    "strategy:gap_export": Access(get=ALL),
+    "strategy:optimiser": Access(get=ALL),
+    "strategy:optimiser_apply": Access(get=EDITORS, post=EDITORS),
+    "strategy:supplier_checks": Access(get=ALL),
+    "strategy:supplier_panel": Access(
+        get=ALL, kwargs=lambda o: {"key": o["strategy_supplier"].key}
+    ),
     "strategy:option_list": Access(get=ALL, post=EDITORS),
     "strategy:option_update": Access(
         get=EDITORS, post=EDITORS, kwargs=lambda o: {"key": o["strategy_option"].key}

@@ -40,6 +40,7 @@ class Command(BaseCommand):
                 "MTPD, RTO, RPO, RTO within MTPD and priority of every process/service with a BIA",
             ),
             ("objectives", "required RTO and RPO of every node, cascaded from the BIAs"),
+            ("gaps", "gap analysis of every process/service over every scenario (the database)"),
         ):
             cmd = sub.add_parser(name, help=text, description=text)
             cmd.add_argument("--model", type=Path, help="a model file (default: the database)")
@@ -57,7 +58,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            if options["analysis"] in {"bia", "objectives"}:
+            if options["analysis"] == "gaps":
+                if options["model"] is not None:
+                    raise CommandError("gaps runs on the database (drop --model)")
+                from standby.strategy import selectors_gaps
+
+                result = selectors_gaps.gaps_json(selectors_gaps.gap_rows())
+            elif options["analysis"] in {"bia", "objectives"}:
                 result = getattr(bia_cli, options["analysis"])(options["model"])
             else:
                 graph = load_graph(options["model"])
@@ -103,6 +110,13 @@ class Command(BaseCommand):
                 write(f"{target.ljust(width)}  {', '.join(entry['single']) or '—'}")
                 for a, b in entry.get("pairs", []):
                     write(f"{''.ljust(width)}    pair: {a} + {b}")
+        elif analysis == "gaps":
+            width = max((len(k) for k in result), default=10)
+            write(f"{'process / service'.ljust(width)}  verdict   worst RTA  reasons")
+            for key, gap in result.items():
+                rta = "unknown" if gap["worst_rta"] is None else f"{gap['worst_rta']:g} h"
+                reasons = "; ".join(gap["reasons"])
+                write(f"{key.ljust(width)}  {gap['verdict']:<8}  {rta:<9}  {reasons}")
         elif analysis in {"bia", "objectives"}:
             for line in bia_cli.table(analysis, result):
                 write(line)
