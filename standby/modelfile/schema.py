@@ -1059,3 +1059,4 @@ def iter_nodes(model: Model) -> Iterable[Process | Service | Asset | Location | 
 # Sections and node fields defined in their own modules register themselves when imported;
 # importing them here means every caller of :func:`validate` knows them.
 import standby.modelfile.bia  # noqa: E402, F401
+from standby.modelfile import threats as _threats  # noqa: E402, F401
