@@ -45,11 +45,12 @@ imports: install-dev
 
 pytest: pytest-sqlite pytest-browser pytest-postgres
 
-# Each group prints its own pytest summary line, so CI's log shows each one ran.
+# Each group prints its own pytest summary line, so CI's log shows each one ran. `-n 2`: one
+# worker per core (pytest-xdist); on PostgreSQL each worker starts its own throwaway cluster.
 # SQLite: the whole suite except the browser tests.
 pytest-sqlite: install-dev
 	@echo "=== pytest on SQLite ==="
-	$(BIN)/python -m pytest -p no:cacheprovider -m "not browser"
+	$(BIN)/python -m pytest -p no:cacheprovider -n 2 -m "not browser"
 
 # The browser tests: Playwright driving Debian's Chromium against a live server (SQLite).
 pytest-browser: install-dev
@@ -60,7 +61,7 @@ pytest-browser: install-dev
 # The analysis core and the model file never touch a database, so they run once, above.
 pytest-postgres: install-dev
 	@echo "=== pytest on PostgreSQL ==="
-	STANDBY_TEST_DATABASE=postgres $(BIN)/python -m pytest -p no:cacheprovider -m "not browser" \
+	STANDBY_TEST_DATABASE=postgres $(BIN)/python -m pytest -p no:cacheprovider -n 2 -m "not browser" \
 		--ignore=standby/analysis --ignore=standby/modelfile
 
 bench: install-dev

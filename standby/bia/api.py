@@ -91,7 +91,7 @@ def _refused(error: ValidationError) -> exceptions.APIException:
 class RecordListView(APIView):
     """Every BIA record with its derived values, in recovery-priority order."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="bia_records_list", responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         rows = selectors.ranked(list(selectors.records()))
         return Response([record_data(r.record, r) for r in rows])
