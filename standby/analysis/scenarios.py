@@ -143,6 +143,7 @@ def evaluate_scenarios(
     columns: Iterable[str] | None = None,
     recovery_time: FloatArray | None = None,
     block: int = 64,
+    sparse_limit: int = 500,
 ) -> ScenarioResults:
     """Down mask and return time of some nodes in every scenario, vectorised over scenarios.
 
@@ -158,7 +159,10 @@ def evaluate_scenarios(
         Own recovery time of every node (NaN when unknown); default the model's
         (:func:`own_recovery_times` builds one with overrides).
     block
-        Scenarios evaluated side by side (bounds memory: ``nodes x block`` floats).
+        Large scenarios evaluated side by side (bounds memory: ``nodes x block`` floats).
+    sparse_limit
+        A scenario taking down at most this many nodes is followed edge by edge in plain
+        Python (cheap when little goes down); a larger one joins the vectorised level sweep.
 
     Returns
     -------
@@ -190,13 +194,95 @@ def evaluate_scenarios(
     n_s = len(scenarios)
     down_out = np.zeros((n_s, cols.size), dtype=np.bool_)
     back_out = np.zeros((n_s, cols.size), dtype=np.float64)
-    plan = _LevelPlan.build(graph)
-    for b0 in range(0, n_s, max(1, block)):
-        part = failed[b0 : b0 + block]
-        down, back = _sweep(graph, plan, part, own)
-        down_out[b0 : b0 + len(part)] = down[cols].T
-        back_out[b0 : b0 + len(part)] = back[cols].T
+    # Most scenarios take little down: follow them edge by edge; the large ones go in blocks.
+    small = _Sparse(graph, own, cols, sparse_limit)
+    large: list[int] = []
+    for s, idx in enumerate(failed):
+        if not small.run(idx, down_out[s], back_out[s]):
+            large.append(s)
+    if large:
+        plan = _LevelPlan.build(graph)
+        for b0 in range(0, len(large), max(1, block)):
+            rows = large[b0 : b0 + block]
+            down, back = _sweep(graph, plan, [failed[s] for s in rows], own)
+            down_out[rows] = down[cols].T
+            back_out[rows] = back[cols].T
     return ScenarioResults(tuple(scenarios), cols, down_out, back_out)
+
+
+class _Sparse:
+    """One scenario at a time, touching only what goes down (plain Python, same arithmetic).
+
+    Gives up (returns False) once more than ``limit`` nodes are down; the caller then uses the
+    array sweep. Same operations as :func:`~standby.analysis.recovery.return_times`: the
+    ready time is the max over broken groups of their k-th earliest member return (a group that
+    is not broken has k members up, so its k-th earliest is 0), plus the own time if failed.
+    """
+
+    def __init__(self, graph: CompiledGraph, own: FloatArray, cols: IntArray, limit: int) -> None:
+        self.mptr = graph.member_ptr.tolist()
+        self.mgroups = graph.member_groups.tolist()
+        self.gowner = graph.group_owner.tolist()
+        self.gptr = graph.group_ptr.tolist()
+        self.gmembers = graph.group_members.tolist()
+        self.gk = graph.group_k.tolist()
+        self.slack = (np.diff(graph.group_ptr) - graph.group_k).tolist()
+        self.level = graph.level.tolist()
+        self.own = own.tolist()
+        self.col_of = {int(v): j for j, v in enumerate(cols.tolist())}
+        self.limit = limit
+        self._groups_of: dict[int, list[int]] | None = None
+
+    def groups_of(self) -> dict[int, list[int]]:
+        if self._groups_of is None:
+            out: dict[int, list[int]] = {}
+            for g, o in enumerate(self.gowner):
+                out.setdefault(o, []).append(g)
+            self._groups_of = out
+        return self._groups_of
+
+    def run(self, failed: IntArray, down_row: BoolArray, back_row: FloatArray) -> bool:
+        mptr, mgroups, gowner, slack = self.mptr, self.mgroups, self.gowner, self.slack
+        failed_set = set(failed.tolist())
+        down = set(failed_set)
+        stack = list(failed_set)
+        count: dict[int, int] = {}
+        limit = self.limit
+        while stack:
+            u = stack.pop()
+            for j in range(mptr[u], mptr[u + 1]):
+                g = mgroups[j]
+                c = count.get(g, 0) + 1
+                count[g] = c
+                if c == slack[g] + 1:
+                    o = gowner[g]
+                    if o not in down:
+                        down.add(o)
+                        stack.append(o)
+                        if len(down) > limit:
+                            return False
+        groups_of = self.groups_of()
+        gptr, gmembers, gk, own = self.gptr, self.gmembers, self.gk, self.own
+        back: dict[int, float] = {}
+        for v in sorted(down, key=self.level.__getitem__):
+            ready = 0.0
+            for g in groups_of.get(v, ()):
+                if count.get(g, 0) <= slack[g]:
+                    continue
+                a, b = gptr[g], gptr[g + 1]
+                if b - a == 1:
+                    t = back.get(gmembers[a], 0.0)
+                else:
+                    t = sorted([back.get(m, 0.0) for m in gmembers[a:b]])[gk[g] - 1]
+                ready = max(ready, t)
+            back[v] = ready + own[v] if v in failed_set else ready
+        col_of = self.col_of
+        for v, t in back.items():
+            col = col_of.get(v)
+            if col is not None:
+                down_row[col] = True
+                back_row[col] = t
+        return True
 
 
 @dataclass(frozen=True, slots=True)

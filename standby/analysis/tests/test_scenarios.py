@@ -30,7 +30,9 @@ def test_batch_equals_engine(specs, data):
         )
         for i in range(data.draw(st.integers(1, 5)))
     ]
-    r = evaluate_scenarios(g, scenarios, block=2)
+    r = evaluate_scenarios(
+        g, scenarios, block=2, sparse_limit=data.draw(st.sampled_from([0, 3, 2000]))
+    )
     for s, sc in enumerate(scenarios):
         idx = failed_indices(g, sc.failed)
         assert r.down[s].tolist() == down_mask(g, idx).tolist()
