@@ -68,7 +68,7 @@ def test_a_risk_with_a_measure_moves_on_the_heat_map_and_shows_its_cost_benefit(
     page.get_by_label("Inherent impact").select_option(label="4 Major")
     page.get_by_label("Residual likelihood").select_option(label="2 Unlikely")
     page.get_by_label("Residual impact").select_option(label="3 Moderate")
-    page.get_by_label("Treatment", exact=True).select_option(label="Reduce")
+    page.locator("#id_treatment").select_option(label="Reduce")
     page.get_by_label("Reason for the treatment").fill("A UPS is cheaper than the outages.")
     page.get_by_role("button", name="Save").click()
     page.get_by_role("heading", name="Power cut in the server room").wait_for()
@@ -81,7 +81,7 @@ def test_a_risk_with_a_measure_moves_on_the_heat_map_and_shows_its_cost_benefit(
     page.get_by_label("Effect").select_option(label="Frequency of the risk's threats")
     page.get_by_label("Factor").fill("0.1")
     page.get_by_role("button", name="Save").click()
-    page.get_by_role("cell", name="UPS").wait_for()
+    page.get_by_role("cell", name="UPS", exact=True).wait_for()
 
     page.get_by_role("link", name="Heat map").click()
     risk_id = page.locator("svg [id$='-inherent']").first.get_attribute("id").split("-")[1]
