@@ -128,7 +128,8 @@ class Pert:
         The quantile function is computed exactly (``betaincinv``) at :data:`PERT_CELLS` + 1
         equally spaced probabilities and interpolated linearly between them: one uniform draw
         and two gathers per sample instead of a Beta draw (several times faster). The
-        relative error of the mean is below 1e-6 (tested).
+        relative error of the mean is below 1e-4, even for a very skewed range (tested), far
+        below the sampling error of any simulation.
 
         >>> x = Pert(1.0, 2.0, 9.0).sample(np.random.default_rng(0), 200_000)
         >>> bool(abs(x.mean() - 3.0) < 0.01), bool(x.min() >= 1.0), bool(x.max() <= 9.0)
