@@ -7,15 +7,21 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from standby.analysis.cuts import failing_pairs, single_points_of_failure
 from standby.analysis.errors import ModelError
-from standby.analysis.graph import CompiledGraph
+from standby.analysis.graph import CompiledGraph, compile_graph
 from standby.analysis.impact import impact
+from standby.analysis.montecarlo import compile_risk, simulate
 from standby.analysis.recovery import recovery_times
 from standby.bia import cli as bia_cli
 from standby.modelfile.errors import ModelFileError
+from standby.modelfile.graph import model_to_nodes
+from standby.modelfile.loader import load_bytes
+from standby.modelfile.schema import validate
+from standby.modelfile.threats import model_loss_curves, model_threats
 from standby.strategy.loading import load_graph
 
 
@@ -41,6 +47,7 @@ class Command(BaseCommand):
             ),
             ("objectives", "required RTO and RPO of every node, cascaded from the BIAs"),
             ("gaps", "gap analysis of every process/service over every scenario (the database)"),
+            ("risk", "Monte Carlo annual loss of the threats: ALE, P50, P90, P99, per threat"),
         ):
             cmd = sub.add_parser(name, help=text, description=text)
             cmd.add_argument("--model", type=Path, help="a model file (default: the database)")
@@ -55,6 +62,9 @@ class Command(BaseCommand):
                 )
             if name == "spof":
                 cmd.add_argument("--order", type=int, choices=[1, 2], default=1)
+            if name == "risk":
+                cmd.add_argument("--trials", type=int, default=100_000, help="years simulated")
+                cmd.add_argument("--seed", type=int, default=0, help="same seed, same numbers")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -66,6 +76,8 @@ class Command(BaseCommand):
                 result = selectors_gaps.gaps_json(selectors_gaps.gap_rows())
             elif options["analysis"] in {"bia", "objectives"}:
                 result = getattr(bia_cli, options["analysis"])(options["model"])
+            elif options["analysis"] == "risk":
+                result = _risk(options["model"], options["trials"], options["seed"])
             else:
                 graph = load_graph(options["model"])
                 result = getattr(self, f"_{options['analysis']}")(graph, options)
@@ -117,6 +129,20 @@ class Command(BaseCommand):
                 rta = "unknown" if gap["worst_rta"] is None else f"{gap['worst_rta']:g} h"
                 reasons = "; ".join(gap["reasons"])
                 write(f"{key.ljust(width)}  {gap['verdict']:<8}  {rta:<9}  {reasons}")
+        elif analysis == "risk":
+            write(
+                f"ALE {result['ale']:,.0f}   P50 {result['p50']:,.0f}   "
+                f"P90 {result['p90']:,.0f}   P99 {result['p99']:,.0f}"
+            )
+            ranked = sorted(result["threats"].items(), key=lambda kv: -kv[1]["ale"])
+            for threat_id, entry in ranked:
+                write(f"  {threat_id}  ALE {entry['ale']:,.0f}")
+            for measure_id, m in result.get("measures", {}).items():
+                verdict = "economical" if m["economical"] else "not economical"
+                write(
+                    f"  measure {measure_id}: avoids {m['loss_avoided']:,.0f} a year, "
+                    f"costs {m['annual_cost']:,.0f}: {verdict}"
+                )
         elif analysis in {"bia", "objectives"}:
             for line in bia_cli.table(analysis, result):
                 write(line)
@@ -130,3 +156,33 @@ class Command(BaseCommand):
 
 def _sort_hours(hours: float | None) -> float:
     return math.inf if hours is None else hours
+
+
+def _risk(model_file: Path | None, trials: int, seed: int) -> dict[str, Any]:
+    """``{ale, p50, p90, p99, threats: {id: {ale}}}`` (+ ``measures`` from the database)."""
+    if trials < 1:
+        raise CommandError("--trials must be at least 1")
+    if model_file is not None:
+        data = load_bytes(model_file.read_bytes(), filename=model_file.name)
+        model = validate(data)
+        threats = [t.to_analysis() for t in model_threats(model)]
+        if not threats:
+            raise CommandError(f"{model_file} has no threats section: nothing to simulate")
+        assert isinstance(data, dict)
+        graph = compile_graph(model_to_nodes(data))
+        risk = compile_risk(graph, threats, model_loss_curves(model))
+    else:
+        try:
+            from standby.risks.quantitative import inputs as register_inputs
+        except ImportError:  # the register is built alongside; until then there is nothing
+            raise CommandError("the risk register has no quantitative threats yet") from None
+        inputs = register_inputs()
+        if not inputs.threats:
+            raise CommandError("the risk register has no quantitative threats yet")
+        try:
+            risk = compile_risk(load_graph(), inputs.threats, inputs.losses, inputs.measures)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+    summary = simulate(risk, trials, np.random.default_rng(seed)).to_dict()
+    summary.pop("trials")
+    return summary
