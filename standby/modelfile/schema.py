@@ -130,22 +130,24 @@ class TeamMember:
 
 @dataclass(frozen=True, slots=True)
 class Team:
-    """A recovery (or other) team."""
+    """A recovery (or other) team; ``extensions`` as for :class:`Process`."""
 
     id: str
     name: str
     members: tuple[TeamMember, ...]
+    extensions: Mapping[str, object] = field(default_factory=dict, hash=False, metadata=_EXTENSIONS)
 
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """A site; it can fail, and the assets at it fail with it."""
+    """A site; it can fail, and the assets at it fail with it (``extensions`` as for processes)."""
 
     id: str
     name: str
     description: str | None = None
     kind: str | None = None
     recovery_time: float | None = field(default=None, metadata=_DURATION)
+    extensions: Mapping[str, object] = field(default_factory=dict, hash=False, metadata=_EXTENSIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,13 +163,14 @@ class Contract:
 
 @dataclass(frozen=True, slots=True)
 class Supplier:
-    """A supplier; it can fail, and the assets it supplies fail with it."""
+    """A supplier; it can fail, and the assets it supplies fail with it (``extensions`` too)."""
 
     id: str
     name: str
     description: str | None = None
     recovery_time: float | None = field(default=None, metadata=_DURATION)
     contracts: tuple[Contract, ...] = ()
+    extensions: Mapping[str, object] = field(default_factory=dict, hash=False, metadata=_EXTENSIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +205,10 @@ class Service:
 
 @dataclass(frozen=True, slots=True)
 class Asset:
-    """A configuration item; its location and supplier count as requirements."""
+    """A configuration item; its location and supplier count as requirements.
+
+    ``extensions`` holds the fields of registered :class:`NodeFields` (name → value).
+    """
 
     id: str
     name: str
@@ -212,6 +218,7 @@ class Asset:
     supplier: str | None = None
     requires: tuple[Requirement, ...] = ()
     recovery_time: float | None = field(default=None, metadata=_DURATION)
+    extensions: Mapping[str, object] = field(default_factory=dict, hash=False, metadata=_EXTENSIONS)
 
 
 @dataclass(frozen=True)
@@ -755,9 +762,10 @@ def _read_teams(value: object, ctx: Context, path: PathParts) -> tuple[Team, ...
                     ctx.problem(at, f"{person!r} is already on this team (one role each)")
                 seen.add(person)
                 members.append(TeamMember(person, role))
-        return Team(node_id, name, tuple(members)) if node_id and name else None
+        extensions = _node_extensions(ctx, item, where, "team", node_id)
+        return Team(node_id, name, tuple(members), extensions) if node_id and name else None
 
-    return _items(ctx, value, path, ("id", "name", "members"), (), read)
+    return _items(ctx, value, path, ("id", "name", "members"), _extension_keys("team"), read)
 
 
 @register_section("locations")
@@ -774,10 +782,12 @@ def _read_locations(value: object, ctx: Context, path: PathParts) -> tuple[Locat
             kind=kind,
             recovery_time=_duration(ctx, item, "recovery_time", where),
             description=_optional_string(ctx, item, "description", where),
+            extensions=_node_extensions(ctx, item, where, "location", node_id),
         )
         return location if node_id and name else None
 
-    return _items(ctx, value, path, ("id", "name"), ("description", "kind", "recovery_time"), read)
+    optional = ("description", "kind", "recovery_time", *_extension_keys("location"))
+    return _items(ctx, value, path, ("id", "name"), optional, read)
 
 
 @register_section("suppliers")
@@ -815,6 +825,7 @@ def _read_suppliers(value: object, ctx: Context, path: PathParts) -> tuple[Suppl
             recovery_time=_duration(ctx, item, "recovery_time", where),
             contracts=contracts,
             description=_optional_string(ctx, item, "description", where),
+            extensions=_node_extensions(ctx, item, where, "supplier", node_id),
         )
         return supplier if node_id and name else None
 
@@ -823,7 +834,7 @@ def _read_suppliers(value: object, ctx: Context, path: PathParts) -> tuple[Suppl
         value,
         path,
         ("id", "name"),
-        ("description", "recovery_time", "contracts"),
+        ("description", "recovery_time", "contracts", *_extension_keys("supplier")),
         read,
     )
 
@@ -852,7 +863,9 @@ _FieldsReader = TypeVar("_FieldsReader", bound=NodeFieldsReader)
 def register_node_fields(
     name: str, *, kinds: Iterable[str], keys: Sequence[str]
 ) -> Callable[[_FieldsReader], _FieldsReader]:
-    """Register extra optional ``keys`` on items of ``kinds`` (``"process"``, ``"service"``).
+    """Register extra optional ``keys`` on items of ``kinds``.
+
+    Kinds: ``"process"``, ``"service"``, ``"asset"``, ``"location"``, ``"supplier"``, ``"team"``.
 
     The reader gets the whole item (it reads only its own keys), reports problems on the
     :class:`Context` and returns a frozen dataclass, or None when the item uses none of its keys.
@@ -952,6 +965,7 @@ def _read_assets(value: object, ctx: Context, path: PathParts) -> tuple[Asset, .
             requires=_requirements(ctx, item, where, node_id),
             recovery_time=_duration(ctx, item, "recovery_time", where),
             description=_optional_string(ctx, item, "description", where),
+            extensions=_node_extensions(ctx, item, where, "asset", node_id),
         )
         return asset if node_id and name and kind else None
 
@@ -960,7 +974,14 @@ def _read_assets(value: object, ctx: Context, path: PathParts) -> tuple[Asset, .
         value,
         path,
         ("id", "name", "type"),
-        ("description", "location", "supplier", "requires", "recovery_time"),
+        (
+            "description",
+            "location",
+            "supplier",
+            "requires",
+            "recovery_time",
+            *_extension_keys("asset"),
+        ),
         read,
     )
 
@@ -1058,5 +1079,6 @@ def iter_nodes(model: Model) -> Iterable[Process | Service | Asset | Location | 
 
 # Sections and node fields defined in their own modules register themselves when imported;
 # importing them here means every caller of :func:`validate` knows them.
-import standby.modelfile.bia  # noqa: E402, F401
+import standby.modelfile.bia  # noqa: E402
+import standby.modelfile.strategy  # noqa: E402, F401
 from standby.modelfile import threats as _threats  # noqa: E402, F401
