@@ -27,6 +27,7 @@ from standby.accounts.models import User
 from standby.accounts.permissions import require
 from standby.common import audit
 from standby.common.choices import AuditAction
+from standby.inventory import modelio_bia
 from standby.inventory.choices import NodeKind, RequirementForm
 from standby.inventory.models import (
     Contract,
@@ -62,6 +63,8 @@ REPORT_SECTIONS: Final = (
     "processes",
     "services",
     "assets",
+    "bia_scale",
+    "bia",
 )
 _NODE_SECTIONS: Final = {
     "locations": NodeKind.LOCATION,
@@ -159,6 +162,7 @@ class _Database:
     team_pk: dict[str, int]
     node_pk: dict[str, int]
     contract_pk: dict[str, int]
+    bia: modelio_bia.StoredBia = field(default_factory=modelio_bia.StoredBia)
 
 
 def _text(value: str) -> str | None:
@@ -184,7 +188,7 @@ def _read_database() -> _Database:
     ):
         members[team_id].append(schema.TeamMember(person_key[person_id], role))
     nodes = list(
-        Node.objects.values_list(
+        modelio_bia.annotate(Node.objects.all()).values_list(
             "pk",
             "key",
             "kind",
@@ -196,6 +200,7 @@ def _read_database() -> _Database:
             "supplier_id",
             "location_kind",
             "recovery_time",
+            modelio_bia.LATEST,
         )
     )
     node_key = {row[0]: row[1] for row in nodes}
@@ -235,7 +240,7 @@ def _read_database() -> _Database:
         return tuple(out)
 
     sections: dict[str, list[Any]] = {name: [] for name in _NODE_SECTIONS}
-    for pk, key, kind, name, description, owner_id, asset_type, loc, sup, loc_kind, rt in nodes:
+    for pk, key, kind, name, description, owner_id, asset_type, loc, sup, loc_kind, rt, _ in nodes:
         desc = _text(description)
         owner = person_key.get(owner_id) if owner_id else None
         if kind == NodeKind.LOCATION:
@@ -279,6 +284,7 @@ def _read_database() -> _Database:
         team_pk={key: pk for pk, key, _ in teams},
         node_pk={key: pk for pk, key in node_key.items()},
         contract_pk=contract_pk,
+        bia=modelio_bia.read(nodes),
     )
 
 
@@ -288,7 +294,8 @@ def model_export() -> schema.Model:
     Seven queries whatever the size. Requirements on locations and suppliers (which the file
     format cannot state) are left out.
     """
-    return _read_database().model
+    db = _read_database()
+    return modelio_bia.export_model(db.model, db.bia)
 
 
 # -- import: validation of the merged model ---------------------------------------------------
@@ -422,6 +429,7 @@ class _Plan:
     children_changed: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     #: contract id → supplier id, for the contracts the file states
     contract_supplier: dict[str, str] = field(default_factory=dict)
+    bia: modelio_bia.BiaPlan | None = None
 
     def report(self, *, dry_run: bool, audit_entries: int = 0) -> ImportReport:
         return ImportReport(
@@ -447,6 +455,8 @@ def _children(section: str, item: Any) -> tuple[Any, ...]:
 
 
 def _own_fields(section: str, item: Any) -> Any:
+    if section in ("processes", "services"):
+        item = dataclasses.replace(item, extensions={})  # stored elsewhere (e.g. the BIA)
     if section == "teams":
         return dataclasses.replace(item, members=())
     if section == "suppliers":
@@ -462,6 +472,7 @@ def _plan(data: Mapping[str, Any]) -> _Plan:
         schema.validate(data)  # raises, naming what the file is instead of a mapping
     index = _index_file(data)
     merged, labels = _merge(data, db, index)
+    merged = modelio_bia.merge(merged, data, db.bia)
     try:
         model = schema.validate(merged)
     except ModelFileError as error:
@@ -512,6 +523,8 @@ def _plan(data: Mapping[str, Any]) -> _Plan:
                 continue
             plan.items["contracts"][contract.id] = contract
     _check_rows(plan)
+    report = (plan.created, plan.changed, plan.unchanged)
+    plan.bia = modelio_bia.plan(data, model, index.sections, db.bia, report)
     return plan
 
 
@@ -881,7 +894,7 @@ def model_import(
         return _plan(data).report(dry_run=True)
     with transaction.atomic():
         plan = _plan(data)
-        entries = _write(plan)
+        entries = _write(plan) + modelio_bia.write(plan.bia, plan.db.bia, actor)
         written = audit.record_many(actor=actor, entries=entries) if entries else 0
     return plan.report(dry_run=False, audit_entries=written)
 
