@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "standby.inventory",
     "standby.strategy",
     "standby.bia",
+    "standby.plans",
     "standby.risks",
 ]
 
