@@ -17,7 +17,8 @@ STANDBY_COMMANDS = {
     "export": "export the inventory as a model file (YAML, or JSON for *.json; - for stdout)",
     "generate": "write a synthetic organisation as a model file (benchmarks, trials)",
     "audit": "audit log tools: `standby audit verify` checks the hash chain",
-    "analyze": "dependency analysis: impact, spof, recovery (on --model FILE or the database)",
+    "analyze": "analyses: impact, spof, recovery, bia, objectives, risk, gaps (--json for JSON)",
+    "optimise": "the cheapest mix of recovery options that meets every RTO (HiGHS)",
     "migrate": "create or update the database tables",
     "check": "check the configuration (`--deploy` for production settings)",
 }
