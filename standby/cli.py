@@ -19,6 +19,7 @@ STANDBY_COMMANDS = {
     "audit": "audit log tools: `standby audit verify` checks the hash chain",
     "analyze": "analyses: impact, spof, recovery, bia, objectives, risk, gaps (--json for JSON)",
     "optimise": "the cheapest mix of recovery options that meets every RTO (HiGHS)",
+    "remind": "e-mail reminders to those who have not acknowledged a plan (`--days N`)",
     "migrate": "create or update the database tables",
     "check": "check the configuration (`--deploy` for production settings)",
 }
