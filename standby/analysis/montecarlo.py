@@ -140,8 +140,9 @@ class Pert:
         q, dq = _pert_table(self.min, self.likely, self.max, self.gamma)
         x = rng.random(size)
         x *= PERT_CELLS
+        # x < PERT_CELLS, but rounding may give exactly PERT_CELLS: the tables have a last
+        # entry (the max, with a difference of 0) for that.
         cell = x.astype(np.intp)
-        np.minimum(cell, PERT_CELLS - 1, out=cell)
         x -= cell
         x *= dq[cell]
         x += q[cell]
@@ -152,13 +153,14 @@ class Pert:
 def _pert_table(
     low: float, likely: float, high: float, gamma: float
 ) -> tuple[FloatArray, FloatArray]:
-    """PERT quantiles at ``j / PERT_CELLS`` (j = 0..PERT_CELLS) and their differences."""
+    """PERT quantiles at ``j / PERT_CELLS`` (j = 0..PERT_CELLS) and the differences to the
+    next one (0 after the last)."""
     alpha, beta = Pert(low, likely, high, gamma).shape
     probs = np.linspace(0.0, 1.0, PERT_CELLS + 1)
     q = low + (high - low) * np.asarray(betaincinv(alpha, beta, probs), dtype=np.float64)
     q[0], q[-1] = low, high
     q.setflags(write=False)
-    dq = np.diff(q)
+    dq = np.append(np.diff(q), 0.0)
     dq.setflags(write=False)
     return q, dq
 
