@@ -103,7 +103,7 @@ def models(draw) -> dict:
                     st.lists(
                         st.tuples(st.sampled_from(people), st.sampled_from(TEAM_ROLES)),
                         max_size=3,
-                        unique=True,
+                        unique_by=lambda member: member[0],  # one role per person and team
                     )
                     if people
                     else st.just([])
