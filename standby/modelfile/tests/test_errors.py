@@ -88,7 +88,7 @@ def test_unknown_keys_at_every_level():
         "teams[0].members[0].since: unknown key 'since' (expected person, role)",
         "services[0].requires[0].at_least: unknown key 'at_least' (expected any_of)",
         "assets[0].colour: unknown key 'colour' (expected id, name, type, description, location, "
-        "supplier, requires, recovery_time)",
+        "supplier, requires, recovery_time, strategy, options, backup)",
     ]
 
 
