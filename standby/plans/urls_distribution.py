@@ -18,17 +18,17 @@ urlpatterns = [
         name="distribution_remove",
     ),
     path(
-        "<str:key>/v<int:number>/acknowledgements/",
+        "<str:key>/versions/<int:number>/acknowledgements/",
         views_distribution.ack_dashboard,
         name="ack_dashboard",
     ),
     path(
-        "<str:key>/v<int:number>/acknowledgements/remind/",
+        "<str:key>/versions/<int:number>/acknowledgements/remind/",
         views_distribution.ack_remind,
         name="ack_remind",
     ),
     path(
-        "<str:key>/v<int:number>/acknowledge/",
+        "<str:key>/versions/<int:number>/acknowledge/",
         views_distribution.ack_in_app,
         name="ack_in_app",
     ),
