@@ -266,23 +266,13 @@ def test_a_bad_file_is_refused_naming_each_problem_and_nothing_changes(manager, 
 
 @pytest.mark.django_db
 def test_database_field_rules_are_checked_before_writing(manager):
-    data = {
-        "standby": 1,
-        "people": [{"id": "ann", "name": "A" * 201}],
-        "teams": [
-            {
-                "id": "t",
-                "name": "T",
-                "members": [{"person": "ann", "role": "leader"}, {"person": "ann", "role": "user"}],
-            }
-        ],
-    }
+    # The file format allows any length; the database column does not. (A person twice on a
+    # team is refused earlier, by the file validator: see modelfile's test_errors.)
+    data = {"standby": 1, "people": [{"id": "ann", "name": "A" * 201}]}
     before = counts()
     with pytest.raises(ModelFileError) as error:
         modelio.model_import(actor=manager, model=data)
-    paths = [p.path for p in error.value.problems]
-    assert "people[0].name" in paths
-    assert "teams[0].members[1]" in paths
+    assert [p.path for p in error.value.problems] == ["people[0].name"]
     assert counts() == before
 
 
