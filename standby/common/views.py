@@ -13,6 +13,7 @@ from standby.common.areas import AREAS, AREAS_BY_SLUG
 from standby.common.http import AuthedRequest
 from standby.common.models import AuditEntry
 from standby.common.selectors import audit_log
+from standby.plans import staleness
 
 
 @require_safe
@@ -20,7 +21,8 @@ from standby.common.selectors import audit_log
 def home(request: AuthedRequest) -> HttpResponse:
     """The dashboard: where the programme stands and what to do next."""
     next_steps = [area for area in AREAS if not area.available]
-    return render(request, "common/home.html", {"areas": AREAS, "next_steps": next_steps})
+    context = {"areas": AREAS, "next_steps": next_steps, "stale_plans": staleness.stale_plans()}
+    return render(request, "common/home.html", context)
 
 
 @require_safe

@@ -53,6 +53,7 @@ PERSON_TYPE = "inventory.person"
 TEAM_TYPE = "inventory.team"
 CONTRACT_TYPE = "inventory.contract"
 BIA_TYPE = "bia.biarecord"
+_BOOKKEEPING = frozenset({"updated_at", "revision"})
 WATCHED_TYPES = NODE_TYPES | {PERSON_TYPE, TEAM_TYPE, CONTRACT_TYPE, BIA_TYPE}
 
 
@@ -299,14 +300,17 @@ def _changes(
         kind = "node" if object_type in NODE_TYPES else object_type
         if (kind, object_id) in seen or not object_id.isdigit():
             continue
+        if action == "update" and set(diff) <= _BOOKKEEPING:
+            continue  # saved without a change
         pk = int(object_id)
-        verb = "was deleted" if action == "delete" else "changed"
+        verb = {"delete": "was deleted", "create": "was added"}.get(action, "changed")
         when = f"on {_date(at)}, after the approval"
         if kind == "node" and pk in cone:
             node_key, name, node_kind = nodes[pk]
             what = NodeKind(node_kind).label
             if "requires" in diff:
-                sentence = f"The requirements of {what.lower()} “{name}” changed {when}."
+                article = what if what.startswith("IT") else what.lower()
+                sentence = f"The requirements of {article} “{name}” changed {when}."
             else:
                 sentence = f"{what} “{name}” {verb} {when}."
             url = _url(f"inventory:{URL_PREFIX[NodeKind(node_kind)]}_detail", node_key)
