@@ -136,3 +136,29 @@ def smtp_server(settings: Any) -> Iterator[Any]:
         settings.EMAIL_HOST_USER = ""
         settings.EMAIL_HOST_PASSWORD = ""
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _flushable_audit_log(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a transactional test on SQLite, empty the append-only audit log.
+
+    Django flushes the tables after a transactional test (browser tests, live server) with
+    DELETE, which the audit log's triggers refuse. Lift them, empty the log, put them back.
+    (PostgreSQL flushes with TRUNCATE, which row triggers do not see.)
+    """
+    yield
+    if not {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    import importlib
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    initial = importlib.import_module("standby.common.migrations.0001_initial")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS common_auditentry_no_update")
+        cursor.execute("DROP TRIGGER IF EXISTS common_auditentry_no_delete")
+        cursor.execute("DELETE FROM common_auditentry")
+        for statement in initial.SQLITE_TRIGGERS:
+            cursor.execute(statement)

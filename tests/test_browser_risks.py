@@ -8,26 +8,6 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _audit_rows_removed_after(live_server):
-    """The append-only triggers would stop the flush after a transactional test: empty the log
-    with the triggers lifted, then put them back (as in test_browser_inventory)."""
-    yield
-    import importlib
-
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    initial = importlib.import_module("standby.common.migrations.0001_initial")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS common_auditentry_no_update")
-        cursor.execute("DROP TRIGGER IF EXISTS common_auditentry_no_delete")
-        cursor.execute("DELETE FROM common_auditentry")
-        for statement in initial.SQLITE_TRIGGERS:
-            cursor.execute(statement)
-
-
 @pytest.fixture
 def organisation(manager):
     from standby.bia.tests.helpers import answered

@@ -9,27 +9,6 @@ from standby.strategy.tests.test_gaps import build_breach
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _audit_rows_removed_after(live_server):
-    """The test writes audit entries; the append-only triggers would stop the flush after a
-    transactional test. Empty the log with the triggers lifted, then put them back (as in
-    tests/test_browser_inventory.py)."""
-    yield
-    import importlib
-
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        return
-    initial = importlib.import_module("standby.common.migrations.0001_initial")
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER IF EXISTS common_auditentry_no_update")
-        cursor.execute("DROP TRIGGER IF EXISTS common_auditentry_no_delete")
-        cursor.execute("DELETE FROM common_auditentry")
-        for statement in initial.SQLITE_TRIGGERS:
-            cursor.execute(statement)
-
-
 def sign_in(page, live_server):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("manager")
