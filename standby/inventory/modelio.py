@@ -27,7 +27,7 @@ from standby.accounts.models import User
 from standby.accounts.permissions import require
 from standby.common import audit
 from standby.common.choices import AuditAction
-from standby.inventory import modelio_bia
+from standby.inventory import modelio_bia, modelio_strategy
 from standby.inventory.choices import NodeKind, RequirementForm
 from standby.inventory.models import (
     Contract,
@@ -65,6 +65,7 @@ REPORT_SECTIONS: Final = (
     "assets",
     "bia_scale",
     "bia",
+    *modelio_strategy.SECTIONS,
 )
 _NODE_SECTIONS: Final = {
     "locations": NodeKind.LOCATION,
@@ -163,6 +164,9 @@ class _Database:
     node_pk: dict[str, int]
     contract_pk: dict[str, int]
     bia: modelio_bia.StoredBia = field(default_factory=modelio_bia.StoredBia)
+    strategy: modelio_strategy.StoredStrategy = field(
+        default_factory=modelio_strategy.StoredStrategy
+    )
 
 
 def _text(value: str) -> str | None:
@@ -188,7 +192,7 @@ def _read_database() -> _Database:
     ):
         members[team_id].append(schema.TeamMember(person_key[person_id], role))
     nodes = list(
-        modelio_bia.annotate(Node.objects.all()).values_list(
+        modelio_strategy.annotate(modelio_bia.annotate(Node.objects.all())).values_list(
             "pk",
             "key",
             "kind",
@@ -200,6 +204,7 @@ def _read_database() -> _Database:
             "supplier_id",
             "location_kind",
             "recovery_time",
+            *modelio_strategy.FLAGS,
             modelio_bia.LATEST,
         )
     )
@@ -240,7 +245,7 @@ def _read_database() -> _Database:
         return tuple(out)
 
     sections: dict[str, list[Any]] = {name: [] for name in _NODE_SECTIONS}
-    for pk, key, kind, name, description, owner_id, asset_type, loc, sup, loc_kind, rt, _ in nodes:
+    for pk, key, kind, name, description, owner_id, asset_type, loc, sup, loc_kind, rt, *_ in nodes:
         desc = _text(description)
         owner = person_key.get(owner_id) if owner_id else None
         if kind == NodeKind.LOCATION:
@@ -285,6 +290,7 @@ def _read_database() -> _Database:
         node_pk={key: pk for pk, key in node_key.items()},
         contract_pk=contract_pk,
         bia=modelio_bia.read(nodes),
+        strategy=modelio_strategy.read(nodes),
     )
 
 
@@ -295,7 +301,8 @@ def model_export() -> schema.Model:
     format cannot state) are left out.
     """
     db = _read_database()
-    return modelio_bia.export_model(db.model, db.bia)
+    model = modelio_bia.export_model(db.model, db.bia)
+    return modelio_strategy.export_model(model, db.strategy)
 
 
 # -- import: validation of the merged model ---------------------------------------------------
@@ -430,6 +437,7 @@ class _Plan:
     #: contract id → supplier id, for the contracts the file states
     contract_supplier: dict[str, str] = field(default_factory=dict)
     bia: modelio_bia.BiaPlan | None = None
+    strategy: modelio_strategy.StrategyPlan | None = None
 
     def report(self, *, dry_run: bool, audit_entries: int = 0) -> ImportReport:
         return ImportReport(
@@ -455,8 +463,8 @@ def _children(section: str, item: Any) -> tuple[Any, ...]:
 
 
 def _own_fields(section: str, item: Any) -> Any:
-    if section in ("processes", "services"):
-        item = dataclasses.replace(item, extensions={})  # stored elsewhere (e.g. the BIA)
+    if section != "people":
+        item = dataclasses.replace(item, extensions={})  # stored elsewhere (BIA, strategy)
     if section == "teams":
         return dataclasses.replace(item, members=())
     if section == "suppliers":
@@ -525,6 +533,7 @@ def _plan(data: Mapping[str, Any]) -> _Plan:
     _check_rows(plan)
     report = (plan.created, plan.changed, plan.unchanged)
     plan.bia = modelio_bia.plan(data, model, index.sections, db.bia, report)
+    plan.strategy = modelio_strategy.plan(data, model, index.sections, db.strategy, report)
     return plan
 
 
@@ -895,6 +904,7 @@ def model_import(
     with transaction.atomic():
         plan = _plan(data)
         entries = _write(plan) + modelio_bia.write(plan.bia, plan.db.bia, actor)
+        entries += modelio_strategy.write(plan.strategy, plan.db.strategy)
         written = audit.record_many(actor=actor, entries=entries) if entries else 0
     return plan.report(dry_run=False, audit_entries=written)
 

@@ -25,6 +25,7 @@ from standby.strategy.choices import VERDICT_STATUS, Verdict
 from standby.strategy.loading import load_graph
 from standby.strategy.models import Backup
 from standby.strategy.selectors import NodeRef, node_refs
+from standby.strategy.selectors_options import plain_backup
 from standby.strategy.selectors_scenarios import all_scenarios
 
 EXPIRY_DAYS = 90
@@ -79,17 +80,7 @@ def backups_plain() -> dict[str, core.Backup | None]:
         "pk", "key"
     ):
         b = stored.get(pk)
-        out[key] = (
-            None
-            if b is None
-            else core.Backup(
-                interval=b.interval,
-                replication_lag=b.replication_lag,
-                offsite=b.offsite_copies > 0,
-                last_restore_test=b.last_restore_test_on,
-                restore_duration=b.last_restore_hours,
-            )
-        )
+        out[key] = None if b is None else plain_backup(b)
     return out
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count
 
+from standby.analysis import gaps as core
 from standby.analysis.bia import format_hours
 from standby.inventory.choices import AssetType, NodeKind
 from standby.inventory.models import Node
@@ -123,30 +124,55 @@ def months_before(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def plain_backup(backup: Backup) -> core.Backup:
+    """A stored backup as the analysis engine's plain data."""
+    return core.Backup(
+        interval=backup.interval,
+        replication_lag=backup.replication_lag,
+        offsite=backup.offsite_copies > 0,
+        last_restore_test=backup.last_restore_test_on,
+        restore_duration=backup.last_restore_hours,
+    )
+
+
+_ENGINE_KIND: dict[str, BackupFindingKind] = {
+    "no_backup": BackupFindingKind.NO_BACKUP,
+    "no_offsite_copy": BackupFindingKind.NO_OFFSITE,
+    "restore_test_missing": BackupFindingKind.NO_RESTORE_TEST,
+    "restore_test_old": BackupFindingKind.STALE_RESTORE_TEST,
+}
+
+
 def backup_findings(
     backup: Backup | None, *, required_rpo: float | None, today: dt.date, months: int
 ) -> list[BackupFinding]:
-    """What needs attention about one data asset's backups (empty: nothing)."""
-    if backup is None:
-        return [BackupFinding(BackupFindingKind.NO_BACKUP, "No backup is recorded.")]
+    """What needs attention about one data asset's backups (empty: nothing).
+
+    The findings are :func:`standby.analysis.gaps.backup_findings` (a restore test is too old
+    when it is before the same day ``months`` months ago), worded for the pages, plus a
+    recovery point achievable beyond the required RPO.
+    """
+    age = (today - months_before(today, months)).days
+    plain = None if backup is None else plain_backup(backup)
+    texts = {
+        BackupFindingKind.NO_BACKUP: "No backup is recorded.",
+        BackupFindingKind.NO_OFFSITE: "No off-site copy: a site loss loses it.",
+        BackupFindingKind.NO_RESTORE_TEST: "No successful restore test recorded.",
+    }
     found = []
-    if backup.offsite_copies == 0:
-        found.append(
-            BackupFinding(BackupFindingKind.NO_OFFSITE, "No off-site copy: a site loss loses it.")
-        )
-    if backup.last_restore_test_on is None:
-        found.append(
-            BackupFinding(BackupFindingKind.NO_RESTORE_TEST, "No successful restore test recorded.")
-        )
-    elif backup.last_restore_test_on < months_before(today, months):
-        found.append(
-            BackupFinding(
-                BackupFindingKind.STALE_RESTORE_TEST,
+    for finding in core.backup_findings({"asset": plain}, today=today, max_test_age_days=age):
+        kind = _ENGINE_KIND[finding.kind]
+        if kind == BackupFindingKind.STALE_RESTORE_TEST:
+            assert backup is not None
+            assert backup.last_restore_test_on is not None
+            text = (
                 f"Last successful restore test {backup.last_restore_test_on:%Y-%m-%d}, more "
-                f"than {months} months ago.",
+                f"than {months} months ago."
             )
-        )
-    if required_rpo is not None and backup.recovery_point > required_rpo:
+        else:
+            text = texts[kind]
+        found.append(BackupFinding(kind, text))
+    if backup is not None and required_rpo is not None and backup.recovery_point > required_rpo:
         found.append(
             BackupFinding(
                 BackupFindingKind.RPO_MISSED,
