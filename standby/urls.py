@@ -10,6 +10,7 @@ urlpatterns = [
     path("risks/", include("standby.risks.urls")),
     path("api/", include("standby.api.urls")),
     path("inventory/", include("standby.inventory.urls")),
+    path("plans/", include("standby.plans.urls")),
 ]
 
 handler403 = "standby.common.views.error_403"

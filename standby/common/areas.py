@@ -55,6 +55,7 @@ AREAS: tuple[Area, ...] = (
         "Plans",
         "Recovery plans: invocation, people, communications, recovery sequence, approval, "
         "distribution and offline exports.",
+        "plans:plan_list",
     ),
     Area(
         "exercises",

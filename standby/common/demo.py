@@ -73,4 +73,9 @@ def _load_college(manager: User) -> str:
     report = modelio.model_import_bytes(
         actor=manager, data=DEMO_FILE.read_bytes(), filename=DEMO_FILE.name
     )
-    return f"Riverside College: {report.summary()}"
+    summary = f"Riverside College: {report.summary()}"
+    from standby.plans.services import plan_demo_create
+
+    if plan_demo_create(actor=manager) is not None:
+        summary += "; an approved recovery plan for its most critical processes"
+    return summary

@@ -143,3 +143,68 @@ def content_sections(content: dict[str, Any]) -> dict[str, Any]:
         "return_to_normal": plan.get("return_to_normal", ""),
         "appendices": content.get("appendices", {}),
     }
+
+
+# -- diff between two versions ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    """One section compared: ``changed`` and, for text, the old and new text."""
+
+    name: str
+    changed: bool
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class StepChange:
+    title: str
+    fields: list[str]  # which fields changed (empty: only moved)
+    old_position: int
+    new_position: int
+
+
+@dataclass(frozen=True)
+class Diff:
+    sections: list[SectionChange]
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    changed: list[StepChange]
+
+    @property
+    def any(self) -> bool:
+        return bool(
+            self.added or self.removed or self.changed or any(s.changed for s in self.sections)
+        )
+
+
+STEP_FIELDS = ("title", "procedure", "team", "owner", "expected_duration", "verification")
+
+
+def _step_identity(step: dict[str, Any]) -> str:
+    node = step.get("node")
+    return f"node:{node['key']}" if node else f"manual:{step.get('title', '')}"
+
+
+def compare(old: dict[str, Any], new: dict[str, Any]) -> Diff:
+    """Section by section, then steps added, removed and changed (matched by node, manual steps
+    by title)."""
+    a, b = content_sections(old), content_sections(new)
+    sections = [SectionChange(name, a[name] != b[name], a[name], b[name]) for name in a]
+    old_steps = {_step_identity(s): s for s in old.get("steps", [])}
+    new_steps = {_step_identity(s): s for s in new.get("steps", [])}
+    added = [s for k, s in new_steps.items() if k not in old_steps]
+    removed = [s for k, s in old_steps.items() if k not in new_steps]
+    changed = []
+    for k, s in new_steps.items():
+        if k not in old_steps:
+            continue
+        before = old_steps[k]
+        fields = [f for f in STEP_FIELDS if before.get(f) != s.get(f)]
+        if fields or before.get("position") != s.get("position"):
+            changed.append(
+                StepChange(s["title"], fields, int(before["position"]), int(s["position"]))
+            )
+    return Diff(sections, added, removed, changed)

@@ -451,3 +451,81 @@ def version_save(*, actor: User, version: PlanVersion) -> PlanVersion:
     require(actor, Capability.APPROVE)
     check_mutable(version)
     return audit.audited_save(actor=actor, instance=version)
+
+
+# -- the demo ---------------------------------------------------------------------------------
+
+DEMO_PLAN_KEY = "critical-processes"
+
+
+@transaction.atomic
+def plan_demo_create(*, actor: User, processes: int = 2) -> PlanVersion | None:
+    """The demo's approved plan for its most critical processes (top BIA priorities).
+
+    Returns None when there is no ranked process or the plan exists already.
+    """
+    from standby.inventory.models import Person
+
+    ranks = selectors.bia_ranks()
+    top = [
+        k
+        for k in sorted(ranks, key=ranks.__getitem__)
+        if Node.objects.filter(key=k, kind="process").exists()
+    ][:processes]
+    if not top or Plan.objects.filter(key=DEMO_PLAN_KEY).exists():
+        return None
+    scope = list(Node.objects.filter(key__in=top))
+    plan = plan_create(
+        actor=actor,
+        plan=Plan(
+            key=DEMO_PLAN_KEY,
+            title="Recovery of the most critical processes",
+            purpose=(
+                "Bring back, in order, what "
+                + " and ".join(n.name for n in scope)
+                + " need after a disaster at the college, within their RTO."
+            ),
+            invocation_triggers=(
+                "- A site or the server room is unusable for more than **2 hours**\n"
+                "- A service in scope is down and cannot be restored within its RTO\n"
+                "- A cyber attack (e.g. ransomware) on the servers in scope"
+            ),
+            invocation_procedure=(
+                "1. The manager (or the deputy) declares the disaster.\n"
+                "2. Start the call tree.\n3. Gather the recovery team at the alternate site."
+            ),
+            return_to_normal=(
+                "Move users back to the restored primary systems, check the data, and stand "
+                "the plan down with a short report."
+            ),
+        ),
+        scope=scope,
+        teams=list(Team.objects.order_by("name")[:2]),
+    )
+    people = list(Person.objects.order_by("name")[:4])
+    for i, callee in enumerate(people[1:], start=1):
+        call_tree_entry_save(
+            actor=actor,
+            entry=CallTreeEntry(
+                plan=plan,
+                position=i,
+                caller=people[0] if i > 1 else None,
+                callee=callee,
+                fallback=people[0] if i == 1 else None,
+            ),
+            expected_revision=Plan.objects.get(pk=plan.pk).revision,
+        )
+    communication_save(
+        actor=actor,
+        communication=Communication(
+            plan=plan,
+            position=1,
+            audience="Students and staff",
+            channel="Text message and the website",
+            timing="Within 1 hour of invocation, then every 4 hours",
+            message="Systems are down; exams go ahead as planned. Updates at {website}.",
+        ),
+        expected_revision=Plan.objects.get(pk=plan.pk).revision,
+    )
+    version = plan_submit(actor=actor, plan=plan)
+    return version_approve(actor=actor, version=version)

@@ -34,7 +34,7 @@ class Access:
 
 ACCESS: dict[str, Access] = {
     "common:home": Access(get=ALL),
-    "common:area_not_available": Access(get=ALL, kwargs=lambda o: {"slug": "plans"}),
+    "common:area_not_available": Access(get=ALL, kwargs=lambda o: {"slug": "exercises"}),
     "common:audit_list": Access(get=AUDIT_READERS),
     "common:audit_detail": Access(get=AUDIT_READERS, kwargs=lambda o: {"pk": o["entry"].pk}),
     "accounts:login": Access(get=ALL, public=True),

@@ -15,3 +15,31 @@ def demo(db: None) -> Any:
 
     load_demo()
     return User.objects.get(username="manager")
+
+
+@pytest.fixture
+def small(manager: Any) -> dict[str, Any]:
+    """A small organisation: a process needing a service on a server at a site, and a
+    supplier; the manager and a plan over the process."""
+    from standby.inventory import services as inventory
+    from standby.inventory.models import Node, Person
+    from standby.plans import services
+    from standby.plans.models import Plan
+
+    def node(key: str, kind: str, **extra: Any) -> Node:
+        return inventory.node_save(
+            actor=manager, node=Node(key=key, kind=kind, name=key.title(), **extra)
+        )
+
+    site = node("site", "location", location_kind="primary")
+    vendor = node("vendor", "supplier")
+    server = node("server", "asset", asset_type="hardware", location=site, supplier=vendor)
+    app = node("app", "service")
+    process = node("payroll", "process")
+    inventory.requirement_add(actor=manager, owner=app, members=[server])
+    inventory.requirement_add(actor=manager, owner=process, members=[app])
+    Person.objects.create(key="ann", name="Ann Ops", phone="0100", out_of_hours_phone="0777")
+    plan = services.plan_create(
+        actor=manager, plan=Plan(key="critical", title="Critical processes"), scope=[process]
+    )
+    return {"manager": manager, "plan": plan, "process": process}

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from standby.plans import urls_distribution, views
+
+app_name = "plans"
+
+urlpatterns = [
+    # First: "stale/" would otherwise be read as a plan's id.
+    *urls_distribution.urlpatterns,
+    path("", views.plan_list, name="plan_list"),
+    path("new/", views.plan_create, name="plan_create"),
+    path("<str:key>/", views.plan_detail, name="plan_detail"),
+    path("<str:key>/edit/<str:section>/", views.plan_update, name="plan_update"),
+    path("<str:key>/steps/", views.step_list, name="step_list"),
+    path("<str:key>/steps/new/", views.step_create, name="step_create"),
+    path("<str:key>/steps/<int:pk>/", views.step_update, name="step_update"),
+    path("<str:key>/call-tree/", views.call_tree, name="call_tree"),
+    path("<str:key>/communications/", views.communication_list, name="communication_list"),
+    path("<str:key>/submit/", views.plan_submit, name="plan_submit"),
+    path("<str:key>/versions/", views.version_list, name="version_list"),
+    path("<str:key>/versions/diff/", views.version_diff, name="version_diff"),
+    path("<str:key>/versions/<int:number>/", views.version_detail, name="version_detail"),
+    path("<str:key>/versions/<int:number>/approve/", views.version_approve, name="version_approve"),
+    path("<str:key>/versions/<int:number>/return/", views.version_return, name="version_return"),
+]
