@@ -16,7 +16,7 @@ from standby.analysis.graph import CompiledGraph
 from standby.analysis.impact import impact
 from standby.analysis.recovery import recovery_times
 from standby.inventory.choices import NodeKind
-from standby.inventory.models import Node
+from standby.inventory.models import Node, RequirementMember
 from standby.strategy.loading import load_graph
 
 PLURALS = {
@@ -96,6 +96,62 @@ class WhatIf:
     @property
     def business_down(self) -> list[DownNode]:
         return [d for d in self.down if d.node.kind in {NodeKind.PROCESS, NodeKind.SERVICE}]
+
+
+def what_if_graph(failed_keys: Sequence[str]) -> dict[str, object]:
+    """The down part of the graph for the map: failed nodes and what they took down.
+
+    Same shape as the inventory map's data (``standby.inventory.depmap``), each node with a
+    ``status`` (``failed`` or ``down``); processes on top, what they require below. 3 queries
+    besides the graph.
+    """
+    graph = load_graph()
+    result = what_if(failed_keys, graph)
+    down = {d.node.key: d for d in result.down}
+    rows = Node.objects.filter(key__in=list(down)).values_list(
+        "id", "key", "location_id", "supplier_id"
+    )
+    pk_of = {key: pk for pk, key, _, _ in rows}
+    nodes = [
+        {
+            "id": f"n{pk_of[key]}",
+            "key": key,
+            "label": d.node.name,
+            "kind": d.node.kind,
+            "kind_label": d.node.kind_label,
+            "url": d.node.url,
+            "layer": -int(graph.level[graph.index[key]]),
+            "status": "failed" if d.failed else "down",
+        }
+        for key, d in down.items()
+    ]
+    edges: dict[str, dict[str, str]] = {}
+
+    def edge(owner: int, member: int, via: str) -> None:
+        source, target = f"n{owner}", f"n{member}"
+        edges.setdefault(
+            f"{source}-{target}",
+            {"id": f"{source}-{target}", "source": source, "target": target, "via": via},
+        )
+
+    pks = set(pk_of.values())
+    for owner, member in RequirementMember.objects.filter(
+        node_id__in=pks, requirement__owner_id__in=pks
+    ).values_list("requirement__owner_id", "node_id"):
+        edge(owner, member, "requirement")
+    for pk, _key, location, supplier in rows:
+        if location in pks:
+            edge(pk, location, "location")
+        if supplier in pks:
+            edge(pk, supplier, "supplier")
+    focus = f"n{pk_of[result.failed[0].key]}" if result.failed else None
+    return {
+        "focus": focus,
+        "nodes": nodes,
+        "groups": [],
+        "edges": list(edges.values()),
+        "truncated": False,
+    }
 
 
 def what_if(failed_keys: Sequence[str], graph: CompiledGraph | None = None) -> WhatIf:

@@ -7,6 +7,7 @@ app_name = "strategy"
 urlpatterns = [
     path("", views.index, name="index"),
     path("what-if/", views.whatif, name="whatif"),
+    path("what-if/graph/", views.whatif_graph, name="whatif_graph"),
     path("single-points-of-failure/", views.spof_report, name="spof_report"),
     path("single-points-of-failure/<str:key>/", views.spof_panel, name="spof_panel"),
     # gap analysis, optimiser, suppliers

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -48,6 +48,17 @@ def whatif(request: AuthedRequest) -> HttpResponse:
                 chart = timeline_svg(bars, title="When each process and service is back")
     context = {"form": form, "result": result, "error": error, "chart": chart}
     return render(request, "strategy/whatif.html", context)
+
+
+@require_safe
+@capability_required(Capability.VIEW)
+def whatif_graph(request: AuthedRequest) -> JsonResponse:
+    """The map's data for a what-if: what failed and what went down, with their links."""
+    try:
+        data = selectors.what_if_graph(request.GET.getlist("fail"))
+    except ModelError as problem:
+        return JsonResponse({"error": str(problem)}, status=400)
+    return JsonResponse(data)
 
 
 @require_safe

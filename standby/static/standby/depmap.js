@@ -21,8 +21,9 @@
     var elements = [];
     data.nodes.forEach(function (n) {
       elements.push({ group: "nodes", data: {
+        statusLabel: n.status ? n.label + " (" + n.status + ")" : n.label,
         id: n.id, key: n.key, label: n.label, kind: n.kind, kindLabel: n.kind_label,
-        url: n.url, layer: n.layer, focus: n.id === data.focus ? 1 : 0
+        url: n.url, layer: n.layer, focus: n.id === data.focus ? 1 : 0, status: n.status || ""
       }});
     });
     data.groups.forEach(function (g) {
@@ -100,7 +101,13 @@
       "target-arrow-shape": "triangle", "arrow-scale": 0.8, "curve-style": "straight"
     }},
     { selector: "edge[via = 'location'], edge[via = 'supplier']", style: { "line-style": "dashed" } },
-    { selector: "node.hover", style: { "border-color": "#212529", "border-width": 2 } }
+    { selector: "node.hover", style: { "border-color": "#212529", "border-width": 2 } },
+    // What-if maps: failed nodes ringed red, nodes down through them ringed amber; the label
+    // says which too (never colour alone).
+    { selector: "node[status = 'failed']", style: {
+      "border-width": 5, "border-color": "#b02a37", "label": "data(statusLabel)" } },
+    { selector: "node[status = 'down']", style: {
+      "border-width": 4, "border-color": "#cc8a00", "label": "data(statusLabel)" } }
   ];
   Object.keys(SHAPES).forEach(function (kind) {
     STYLE.splice(1, 0, { selector: "node[kind = '" + kind + "']", style: {
@@ -109,7 +116,8 @@
   });
 
   function draw(container, status, up, down) {
-    var url = container.dataset.url + "?up=" + up + "&down=" + down;
+    var base = container.dataset.url;
+    var url = base + (base.indexOf("?") >= 0 ? "&" : "?") + "up=" + up + "&down=" + down;
     status.textContent = "Loading the map…";
     return fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (response) {

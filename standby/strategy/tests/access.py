@@ -67,6 +67,7 @@ def _strategy_objects(manager: Any, server: Any) -> dict[str, Any]:
 ACCESS = {
     "strategy:index": Access(get=ALL),
     "strategy:whatif": Access(get=ALL),
+    "strategy:whatif_graph": Access(get=ALL, query=lambda o: f"?fail={o['spof_server'].key}"),
     "strategy:spof_report": Access(get=ALL),
     "strategy:spof_panel": Access(get=ALL, kwargs=lambda o: {"key": o["spof_service"].key}),
     "api:analysis_impact": Access(

@@ -118,3 +118,19 @@ def test_analysis_api(college):
     assert "only assets, locations and suppliers fail directly" in str(
         bad.json()["error"]["details"]
     )
+
+
+@pytest.mark.django_db
+def test_whatif_map_marks_failed_and_down_nodes_with_their_links(client, college):
+    client.force_login(college)
+    data = client.get(reverse("strategy:whatif_graph"), {"fail": ["isp-a", "isp-b"]}).json()
+    status = {n["key"]: n["status"] for n in data["nodes"]}
+    assert status == {"isp-a": "failed", "isp-b": "failed", "web": "down", "enrol": "down"}
+    key_of = {n["id"]: n["key"] for n in data["nodes"]}
+    links = {(key_of[e["source"]], key_of[e["target"]]) for e in data["edges"]}
+    assert links == {("web", "isp-a"), ("web", "isp-b"), ("enrol", "web")}
+    layer = {n["key"]: n["layer"] for n in data["nodes"]}
+    assert layer["enrol"] < layer["web"] < layer["isp-a"]  # processes drawn on top
+    bad = client.get(reverse("strategy:whatif_graph"), {"fail": ["web"]})
+    assert bad.status_code == 400
+    assert "only assets, locations and suppliers fail directly" in bad.json()["error"]
