@@ -20,9 +20,13 @@ STANDBY_COMMANDS = {
     "analyze": "analyses: impact, spof, recovery, bia, objectives, risk, gaps (--json for JSON)",
     "optimise": "the cheapest mix of recovery options that meets every RTO (HiGHS)",
     "remind": "e-mail reminders to those who have not acknowledged a plan (`--days N`)",
+    "verify-export": "check a plan export folder: checksums and signature (exit 1 on a problem)",
     "migrate": "create or update the database tables",
     "check": "check the configuration (`--deploy` for production settings)",
 }
+
+# Spelled with a dash on the command line; Django's command modules use underscores.
+ALIASES = {"verify-export": "verify_export"}
 
 
 def _print_help() -> None:
@@ -42,6 +46,8 @@ def main(argv: list[str] | None = None) -> None:
     if len(argv) < 2 or argv[1] in {"-h", "--help"} or argv[1:] == ["help"]:
         _print_help()
         return
+    if argv[1] in ALIASES:
+        argv[1] = ALIASES[argv[1]]
     if argv[1:] == ["help", "--all"]:
         argv = [*argv[:1], "help"]
     from django.core.exceptions import ImproperlyConfigured
