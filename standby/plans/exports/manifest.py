@@ -158,7 +158,11 @@ def verify_export(folder: Path | str, *, trusted_key: Ed25519PublicKey | None = 
         trusted_key = installation_public_key()
     folder_key: Ed25519PublicKey | None = None
     try:
-        folder_key = load_public_key((folder / PUBLIC_KEY).read_bytes())
+        pem = (folder / PUBLIC_KEY).read_bytes()
+        folder_key = load_public_key(pem)
+        if pem != _public_pem(folder_key):
+            # A flipped bit the PEM parser forgives is still a changed file.
+            raise ValueError("not in the form Standby writes")
     except FileNotFoundError:
         problems.append(f"{PUBLIC_KEY} is missing")
     except ValueError as error:
@@ -177,11 +181,14 @@ def verify_export(folder: Path | str, *, trusted_key: Ed25519PublicKey | None = 
                 f"expected {fingerprint(trusted_key)})"
             )
     try:
-        signature = base64.b64decode((folder / SIGNATURE).read_bytes().strip(), validate=True)
+        encoded = (folder / SIGNATURE).read_bytes()
+        signature = base64.b64decode(encoded.strip(), validate=True)
+        if encoded != base64.b64encode(signature) + b"\n":
+            raise ValueError("not in the form Standby writes")
     except FileNotFoundError:
         problems.append(f"{SIGNATURE} is missing")
     except ValueError:
-        problems.append(f"{SIGNATURE} is not base64")
+        problems.append(f"{SIGNATURE} is not the base64 signature Standby writes")
     else:
         if check_key is not None:
             try:
@@ -199,9 +206,7 @@ def verify_export(folder: Path | str, *, trusted_key: Ed25519PublicKey | None = 
             continue
         actual = sha256_file(path)
         if actual != expected.get("sha256"):
-            problems.append(
-                f"{name} has changed (SHA-256 {actual}, manifest says {expected.get('sha256')})"
-            )
+            problems.append(f"{name} has changed (its SHA-256 is not the manifest's)")
     known = {*files, MANIFEST, SIGNATURE, PUBLIC_KEY}
     for extra in sorted(p.name for p in folder.iterdir() if p.name not in known):
         problems.append(f"{extra} is not listed in the manifest")

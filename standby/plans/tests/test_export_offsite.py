@@ -1,0 +1,96 @@
+"""Exports of approved versions and their off-site copies: which version each target holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from standby.plans.choices import TargetKind, VersionStatus
+from standby.plans.exports import export_dir, export_version, on_approval
+from standby.plans.exports.manifest import verify_export
+from standby.plans.exports.offsite import copy_version, target_statuses
+from standby.plans.exports.sample import synthetic_content
+from standby.plans.models import OffsiteCopy, OffsiteTarget, Plan, PlanVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def approve(plan: Plan, number: int, manager) -> PlanVersion:
+    PlanVersion.objects.filter(plan=plan, status=VersionStatus.APPROVED).update(
+        status=VersionStatus.SUPERSEDED
+    )
+    now = timezone.now()
+    return PlanVersion.objects.create(
+        plan=plan,
+        number=number,
+        status=VersionStatus.APPROVED,
+        content=synthetic_content(steps=2, contacts=2, number=number),
+        data_as_of=now - dt.timedelta(minutes=5),
+        submitted_at=now - dt.timedelta(minutes=4),
+        submitted_by=manager,
+        approved_at=now,
+        approved_by=manager,
+    )
+
+
+@pytest.fixture
+def plan():
+    return Plan.objects.create(key="it-recovery", title="IT recovery plan")
+
+
+def test_export_version_writes_a_verifiable_folder_with_the_approval(plan, manager):
+    version = approve(plan, 1, manager)
+    folder = export_version(version)
+    assert folder == export_dir("it-recovery", 1)
+    assert verify_export(folder) == []
+    assert '"approved_by": "manager"' in (folder / "plan.json").read_text()
+
+
+def test_a_version_never_approved_is_not_exported(plan, manager):
+    version = approve(plan, 1, manager)
+    version.approved_at = None
+    with pytest.raises(ValueError, match="never approved"):
+        export_version(version)
+
+
+def test_approval_copies_to_every_active_folder_target(plan, manager, tmp_path):
+    usb = OffsiteTarget.objects.create(name="USB", location=str(tmp_path / "usb"))
+    OffsiteTarget.objects.create(name="Old share", location=str(tmp_path / "old"), active=False)
+    version = approve(plan, 1, manager)
+    on_approval(version)
+    copied = tmp_path / "usb" / "it-recovery" / "v1"
+    assert verify_export(copied) == []
+    record = OffsiteCopy.objects.get()
+    assert (record.target, record.version, record.error) == (usb, version, "")
+    assert len(record.manifest_sha256) == 64
+    assert not (tmp_path / "old").exists()
+
+
+def test_a_target_holding_an_older_version_is_outdated(plan, manager, tmp_path):
+    OffsiteTarget.objects.create(name="USB", location=str(tmp_path / "usb"))
+    share = OffsiteTarget.objects.create(name="Share", location=str(tmp_path / "share"))
+    v1 = approve(plan, 1, manager)
+    copy_version(v1)
+    v2 = approve(plan, 2, manager)
+    copy_version(v2, targets=[share])
+    statuses = {s.target.name: s for s in target_statuses()}
+    assert statuses["USB"].outdated
+    assert [(h.plan_key, h.held, h.current) for h in statuses["USB"].holdings] == [
+        ("it-recovery", 1, 2)
+    ]
+    assert not statuses["Share"].outdated
+    assert statuses["Share"].holdings[0].held == 2
+
+
+def test_a_failed_copy_is_recorded_and_leaves_the_target_outdated(plan, manager, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    OffsiteTarget.objects.create(name="Broken", location=str(blocker))
+    OffsiteTarget.objects.create(
+        name="Bucket", kind=TargetKind.S3, location="s3://bucket/plans", endpoint_url=""
+    )
+    copies = copy_version(approve(plan, 1, manager))
+    assert all(c.error for c in copies)
+    assert all(s.outdated for s in target_statuses())
