@@ -32,7 +32,7 @@ from standby.accounts.permissions import require
 from standby.common import audit
 from standby.common.choices import AuditAction
 from standby.inventory.models import Node, Team
-from standby.plans import distribution, selectors, sequence
+from standby.plans import distribution, exports, selectors, sequence
 from standby.plans.choices import VersionStatus
 from standby.plans.content import build_content
 from standby.plans.models import CallTreeEntry, Communication, Plan, PlanStep, PlanVersion
@@ -40,7 +40,8 @@ from standby.plans.models import CallTreeEntry, Communication, Plan, PlanStep, P
 logger = logging.getLogger("standby.plans")
 
 APPROVAL_HOOKS: list[Callable[[PlanVersion], None]] = [
-    # Exports go before this (insert at 0) so the e-mails can attach the version's PDF.
+    # Exports go first so the e-mails can attach the version's PDF.
+    exports.on_approval,
     distribution.approval_hook,
 ]
 """Called in order with each newly approved version, right after the approval commits."""
