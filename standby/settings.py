@@ -158,6 +158,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Where links in e-mails point (e-mails sent outside a request, e.g. on a plan's approval).
+STANDBY_BASE_URL = env_str("STANDBY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not STANDBY_BASE_URL.startswith(("http://", "https://")):
+    from standby.common.env import SettingError
+
+    raise SettingError(f"STANDBY_BASE_URL={STANDBY_BASE_URL!r} must start with http:// or https://")
+
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "standby@localhost")

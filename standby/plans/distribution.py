@@ -33,7 +33,6 @@ from standby.accounts.choices import Capability
 from standby.accounts.permissions import require
 from standby.common import audit
 from standby.common.choices import AuditAction
-from standby.common.env import env_str
 from standby.inventory.models import Person
 from standby.plans.choices import DistributionRole, VersionStatus
 from standby.plans.models import Acknowledgement, DistributionEntry, Plan, PlanVersion
@@ -161,10 +160,7 @@ class Mailing:
 
 def base_url() -> str:
     """Where links in e-mails point: ``STANDBY_BASE_URL`` (setting or environment)."""
-    configured = getattr(settings, "STANDBY_BASE_URL", "") or env_str(
-        "STANDBY_BASE_URL", "http://localhost:8000"
-    )
-    return str(configured).rstrip("/")
+    return str(settings.STANDBY_BASE_URL).rstrip("/")
 
 
 def pdf_path(version: PlanVersion) -> Path:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from standby.accounts.choices import Capability
 from standby.accounts.permissions import capability_required, has_capability
 from standby.common.http import AuthedRequest
-from standby.plans import selectors, services
+from standby.plans import selectors, services, staleness
 from standby.plans.choices import VersionStatus
 from standby.plans.content import build_content
 from standby.plans.forms import (
@@ -89,6 +89,7 @@ def plan_detail(request: AuthedRequest, key: str) -> HttpResponse:
         "in_review": plan.versions.filter(status=VersionStatus.IN_REVIEW).first(),
         "draft": True,
         **_can(request),
+        **staleness.banner_context(plan),
     }
     return render(request, "plans/plan_detail.html", context)
 
