@@ -127,7 +127,7 @@ def what_if_graph(failed_keys: Sequence[str]) -> dict[str, object]:
     ]
     edges: dict[str, dict[str, str]] = {}
 
-    def edge(owner: int, member: int, via: str) -> None:
+    def edge(owner: int | None, member: int, via: str) -> None:
         source, target = f"n{owner}", f"n{member}"
         edges.setdefault(
             f"{source}-{target}",
