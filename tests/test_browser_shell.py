@@ -21,7 +21,7 @@ def test_sign_in_shows_the_dashboard_with_every_area(page, live_server, manager)
     assert page.get_by_role("heading", name="Continuity programme").is_visible()
     for area in ("Inventory", "BIA", "Risks", "Strategy", "Plans", "Exercises"):
         assert page.get_by_role("heading", name=area).is_visible()
-    page.get_by_role("link", name="Plans").first.click()
+    page.get_by_role("link", name="Exercises").first.click()
     assert page.get_by_text("Not yet available").first.is_visible()
 
 
