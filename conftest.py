@@ -162,3 +162,15 @@ def _flushable_audit_log(request: pytest.FixtureRequest) -> Iterator[None]:
         cursor.execute("DELETE FROM common_auditentry")
         for statement in initial.SQLITE_TRIGGERS:
             cursor.execute(statement)
+
+
+@pytest.fixture(autouse=True)
+def _own_data_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test gets its own data dir (exports, uploads, keys): no files leak between tests."""
+    uses_django = {"settings", "db", "transactional_db", "client", "live_server"}
+    if not uses_django & set(request.fixturenames) and not request.node.get_closest_marker(
+        "django_db"
+    ):
+        return
+    settings = request.getfixturevalue("settings")
+    settings.DATA_DIR = tmp_path_factory.mktemp("data")
