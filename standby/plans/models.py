@@ -285,7 +285,11 @@ class OffsiteTarget(models.Model):
 
 
 class OffsiteCopy(models.Model):
-    """A copy of one plan version's exports on one target, and whether it succeeded."""
+    """A copy of one plan version's exports on one target, and whether it succeeded.
+
+    ``check_only``: the row records a later check of a copy already there (read back and
+    verified), not a new copy; a failed check leaves the target outdated like a failed copy.
+    """
 
     target = models.ForeignKey(OffsiteTarget, on_delete=models.CASCADE, related_name="copies")
     version = models.ForeignKey(
@@ -294,6 +298,9 @@ class OffsiteCopy(models.Model):
     copied_at = models.DateTimeField()
     manifest_sha256 = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)
+    check_only = models.BooleanField(
+        default=False, help_text="A check of a copy made earlier, not a new copy."
+    )
 
     class Meta:
         ordering = ["-copied_at"]

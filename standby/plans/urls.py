@@ -1,12 +1,13 @@
 from django.urls import path
 
-from standby.plans import urls_distribution, views
+from standby.plans import urls_distribution, urls_offsite, views
 
 app_name = "plans"
 
 urlpatterns = [
     # First: "stale/" would otherwise be read as a plan's id.
     *urls_distribution.urlpatterns,
+    *urls_offsite.urlpatterns,
     path("", views.plan_list, name="plan_list"),
     path("new/", views.plan_create, name="plan_create"),
     path("<str:key>/", views.plan_detail, name="plan_detail"),

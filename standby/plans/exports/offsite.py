@@ -1,9 +1,12 @@
 """Off-site copies: every approved version's export folder, on every active target.
 
-A folder target (a mounted share, a removable drive) receives ``<location>/<plan-key>/v<N>/``,
-checked with :func:`~standby.plans.exports.manifest.verify_export` after copying. S3 targets
-are recorded as not copied (with the reason) until they are supported, so they show as outdated
-rather than silently current.
+A folder target (a mounted share, a removable drive) receives ``<location>/<plan-key>/v<N>/``;
+an S3-compatible bucket ``s3://bucket/prefix`` receives ``<prefix>/<plan-key>/v<N>/``
+(:mod:`standby.plans.exports.s3`). Either way the copy is read back and checked with
+:func:`~standby.plans.exports.manifest.verify_export` before it counts. Every attempt is recorded
+as an :class:`OffsiteCopy` (through the audit log), failures with their reason, so a target that
+could not be written shows as outdated rather than silently current. :func:`check_target`
+re-checks what a target holds (someone may have changed it since).
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from standby.common.audit import audited_save
 from standby.plans.choices import TargetKind, VersionStatus
-from standby.plans.exports import export_dir, export_version
+from standby.plans.exports import export_dir, export_version, s3
 from standby.plans.exports.manifest import MANIFEST, verify_export
 from standby.plans.models import OffsiteCopy, OffsiteTarget, PlanVersion
 
@@ -39,49 +44,124 @@ def _copy_folder(source: Path, destination: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def copy_to_target(version: PlanVersion, target: OffsiteTarget) -> OffsiteCopy:
-    """Copy ``version``'s exports to ``target`` and record the outcome (never raises on I/O)."""
+def _folder_of(target: OffsiteTarget, version: PlanVersion) -> Path:
+    return Path(target.location) / version.plan.key / f"v{version.number}"
+
+
+def _record(
+    target: OffsiteTarget,
+    version: PlanVersion,
+    *,
+    manifest_sha: str,
+    error: str,
+    check_only: bool,
+    actor: Any,
+) -> OffsiteCopy:
+    with transaction.atomic():
+        return audited_save(
+            actor=actor,
+            instance=OffsiteCopy(
+                target=target,
+                version=version,
+                copied_at=timezone.now(),
+                manifest_sha256=manifest_sha if not error else "",
+                error=error,
+                check_only=check_only,
+            ),
+        )
+
+
+def copy_to_target(
+    version: PlanVersion, target: OffsiteTarget, *, actor: Any = None
+) -> OffsiteCopy:
+    """Copy ``version``'s exports to ``target`` and record the outcome (never raises on I/O).
+
+    ``actor``: who asked (None: the system, e.g. the approval hook). The copy itself runs
+    outside any database transaction: a slow share or bucket must not hold the write lock.
+    """
     source = export_dir(version.plan.key, version.number)
-    if not (source / MANIFEST).exists():
-        source = export_version(version)
-    manifest_sha = hashlib.sha256((source / MANIFEST).read_bytes()).hexdigest()
+    try:
+        if not (source / MANIFEST).exists():
+            source = export_version(version)
+        manifest_sha = hashlib.sha256((source / MANIFEST).read_bytes()).hexdigest()
+    except OSError as problem:
+        error = f"Could not export {version} to copy it: {problem}"
+        return _record(target, version, manifest_sha="", error=error, check_only=False, actor=actor)
     error = ""
-    if target.kind != TargetKind.FOLDER:
-        error = "S3 targets are not supported yet: copy the export folder by hand."
-    else:
-        destination = Path(target.location) / version.plan.key / f"v{version.number}"
-        try:
+    problems: list[str] = []
+    try:
+        if target.kind == TargetKind.S3:
+            problems = s3.upload_version(
+                source, target.location, target.endpoint_url, version.plan.key, version.number
+            ).problems
+        else:
+            destination = _folder_of(target, version)
             _copy_folder(source, destination)
             problems = verify_export(destination)
-            if problems:
-                error = "The copy does not verify: " + "; ".join(problems)
-        except OSError as problem:
-            error = f"Could not copy to {target.location}: {problem}"
-    with transaction.atomic():
-        record = OffsiteCopy(
-            target=target,
-            version=version,
-            copied_at=timezone.now(),
-            manifest_sha256=manifest_sha if not error else "",
-            error=error,
-        )
-        record.full_clean()
-        record.save()
-    return record
+    except s3.S3Error as problem:
+        error = str(problem)
+    except OSError as problem:
+        error = f"Could not copy to {target.location}: {problem}"
+    if problems:
+        error = "The copy does not verify: " + "; ".join(problems)
+    return _record(
+        target, version, manifest_sha=manifest_sha, error=error, check_only=False, actor=actor
+    )
+
+
+def check_copy(version: PlanVersion, target: OffsiteTarget, *, actor: Any = None) -> OffsiteCopy:
+    """Read ``version``'s copy on ``target`` back, verify it, and record the outcome."""
+    error = ""
+    manifest_sha = ""
+    try:
+        if target.kind == TargetKind.S3:
+            found = s3.check_version(
+                target.location, target.endpoint_url, version.plan.key, version.number
+            )
+            problems, manifest_sha = found.problems, found.manifest_sha256
+        else:
+            folder = _folder_of(target, version)
+            problems = verify_export(folder)
+            if not problems:
+                manifest_sha = hashlib.sha256((folder / MANIFEST).read_bytes()).hexdigest()
+    except s3.S3Error as problem:
+        error = str(problem)
+    except OSError as problem:
+        error = f"Could not read {target.location}: {problem}"
+    else:
+        if problems:
+            error = "The copy does not verify: " + "; ".join(problems)
+    return _record(
+        target, version, manifest_sha=manifest_sha, error=error, check_only=True, actor=actor
+    )
 
 
 def copy_version(
-    version: PlanVersion, *, targets: list[OffsiteTarget] | None = None
+    version: PlanVersion, *, targets: list[OffsiteTarget] | None = None, actor: Any = None
 ) -> list[OffsiteCopy]:
     """Copy ``version`` to every active target (or to ``targets``)."""
     chosen = targets if targets is not None else list(OffsiteTarget.objects.filter(active=True))
-    return [copy_to_target(version, target) for target in chosen]
+    return [copy_to_target(version, target, actor=actor) for target in chosen]
 
 
-def copy_current_to_target(target: OffsiteTarget) -> list[OffsiteCopy]:
+def copy_current_to_target(target: OffsiteTarget, *, actor: Any = None) -> list[OffsiteCopy]:
     """Bring ``target`` up to date: copy every plan's current approved version to it."""
     current = PlanVersion.objects.filter(status=VersionStatus.APPROVED).select_related("plan")
-    return [copy_to_target(version, target) for version in current]
+    return [copy_to_target(version, target, actor=actor) for version in current]
+
+
+def check_target(target: OffsiteTarget, *, actor: Any = None) -> list[OffsiteCopy]:
+    """Re-check the newest version of every plan that ``target`` holds (tampering, decay)."""
+    (status,) = target_statuses([target])
+    held = {(h.plan_key, h.held) for h in status.holdings if h.held is not None}
+    versions = [
+        v
+        for v in PlanVersion.objects.filter(plan__key__in={k for k, _ in held}).select_related(
+            "plan"
+        )
+        if (v.plan.key, v.number) in held
+    ]
+    return [check_copy(version, target, actor=actor) for version in versions]
 
 
 # -- selectors ---------------------------------------------------------------------------------
@@ -96,11 +176,16 @@ class Holding:
     current: int | None  # the approved version number; None: nothing approved now
     held: int | None  # the newest version copied successfully; None: none
     last_copied_at: object = None
-    last_error: str = ""
+    last_error: str = ""  # of the last copy or check: the target may hold a broken copy
+
+    @property
+    def behind(self) -> bool:
+        return self.current is not None and (self.held is None or self.held < self.current)
 
     @property
     def outdated(self) -> bool:
-        return self.current is not None and (self.held is None or self.held < self.current)
+        """Behind the approved version, or the last copy or check of the plan failed."""
+        return self.current is not None and (self.behind or bool(self.last_error))
 
 
 @dataclass(frozen=True)
@@ -131,7 +216,7 @@ def target_statuses(targets: list[OffsiteTarget] | None = None) -> list[TargetSt
     titles: dict[str, str] = {key: title for key, (title, _) in current.items()}
     copies = (
         OffsiteCopy.objects.filter(target__in=chosen)
-        .order_by("copied_at")
+        .order_by("copied_at", "pk")
         .values_list(
             "target_id",
             "version__plan__key",
@@ -162,3 +247,22 @@ def target_statuses(targets: list[OffsiteTarget] | None = None) -> list[TargetSt
         ]
         statuses.append(TargetStatus(target=target, holdings=holdings))
     return statuses
+
+
+@dataclass(frozen=True)
+class OutdatedCopy:
+    """One active target that does not hold a plan's approved version intact."""
+
+    target: OffsiteTarget
+    holding: Holding
+
+
+def outdated_warnings(plan_key: str | None = None) -> list[OutdatedCopy]:
+    """Every active target outdated for a plan (or for ``plan_key`` only), 3 queries."""
+    statuses = target_statuses(list(OffsiteTarget.objects.filter(active=True)))
+    return [
+        OutdatedCopy(target=status.target, holding=holding)
+        for status in statuses
+        for holding in status.outdated_plans
+        if plan_key is None or holding.plan_key == plan_key
+    ]

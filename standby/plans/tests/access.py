@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from standby.common.tests.access import ALL, EDITORS, MANAGER, Access
-from standby.plans.tests import access_distribution
+from standby.plans.tests import access_distribution, access_offsite
 
 
 def make_objects(manager: Any) -> dict[str, Any]:
@@ -35,6 +35,7 @@ def make_objects(manager: Any) -> dict[str, Any]:
         "plan_step": plan.steps.order_by("position").first(),
         "plan_review": review,
         **access_distribution.make_objects(manager),
+        **access_offsite.make_objects(manager),
     }
 
 
@@ -69,4 +70,5 @@ ACCESS = {
     "plans:version_approve": Access(get=MANAGER, post=MANAGER, kwargs=_review),
     "plans:version_return": Access(get=MANAGER, post=MANAGER, kwargs=_review),
     **access_distribution.ACCESS,
+    **access_offsite.ACCESS,
 }
