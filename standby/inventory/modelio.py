@@ -27,7 +27,7 @@ from standby.accounts.models import User
 from standby.accounts.permissions import require
 from standby.common import audit
 from standby.common.choices import AuditAction
-from standby.inventory import modelio_bia, modelio_strategy
+from standby.inventory import modelio_bia, modelio_plans, modelio_strategy
 from standby.inventory.choices import NodeKind, RequirementForm
 from standby.inventory.models import (
     Contract,
@@ -66,6 +66,7 @@ REPORT_SECTIONS: Final = (
     "bia_scale",
     "bia",
     *modelio_strategy.SECTIONS,
+    *modelio_plans.SECTIONS,
 )
 _NODE_SECTIONS: Final = {
     "locations": NodeKind.LOCATION,
@@ -167,6 +168,7 @@ class _Database:
     strategy: modelio_strategy.StoredStrategy = field(
         default_factory=modelio_strategy.StoredStrategy
     )
+    plans: modelio_plans.StoredPlans = field(default_factory=modelio_plans.StoredPlans)
 
 
 def _text(value: str) -> str | None:
@@ -192,7 +194,9 @@ def _read_database() -> _Database:
     ):
         members[team_id].append(schema.TeamMember(person_key[person_id], role))
     nodes = list(
-        modelio_strategy.annotate(modelio_bia.annotate(Node.objects.all())).values_list(
+        modelio_plans.annotate(
+            modelio_strategy.annotate(modelio_bia.annotate(Node.objects.all()))
+        ).values_list(
             "pk",
             "key",
             "kind",
@@ -204,6 +208,7 @@ def _read_database() -> _Database:
             "supplier_id",
             "location_kind",
             "recovery_time",
+            modelio_plans.FLAG,
             *modelio_strategy.FLAGS,
             modelio_bia.LATEST,
         )
@@ -291,6 +296,7 @@ def _read_database() -> _Database:
         contract_pk=contract_pk,
         bia=modelio_bia.read(nodes),
         strategy=modelio_strategy.read(nodes),
+        plans=modelio_plans.read(nodes),
     )
 
 
@@ -302,7 +308,8 @@ def model_export() -> schema.Model:
     """
     db = _read_database()
     model = modelio_bia.export_model(db.model, db.bia)
-    return modelio_strategy.export_model(model, db.strategy)
+    model = modelio_strategy.export_model(model, db.strategy)
+    return modelio_plans.export_model(model, db.plans)
 
 
 # -- import: validation of the merged model ---------------------------------------------------
@@ -316,8 +323,11 @@ class _FileIndex:
     contracts: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
+# A section's path starts the path or follows a space, never a dot: ``plans[0].teams[1]`` is a
+# plan's list of teams, not the ``teams`` section's second item.
 _PATH: Final = re.compile(
-    r"\b(people|teams|locations|suppliers|processes|services|assets)\[(\d+)\](\.contracts\[(\d+)\])?"
+    r"(?<![\w.])(people|teams|locations|suppliers|processes|services|assets)\[(\d+)\]"
+    r"(\.contracts\[(\d+)\])?"
 )
 
 
@@ -438,6 +448,7 @@ class _Plan:
     contract_supplier: dict[str, str] = field(default_factory=dict)
     bia: modelio_bia.BiaPlan | None = None
     strategy: modelio_strategy.StrategyPlan | None = None
+    plans: modelio_plans.PlansPlan | None = None
 
     def report(self, *, dry_run: bool, audit_entries: int = 0) -> ImportReport:
         return ImportReport(
@@ -534,6 +545,7 @@ def _plan(data: Mapping[str, Any]) -> _Plan:
     report = (plan.created, plan.changed, plan.unchanged)
     plan.bia = modelio_bia.plan(data, model, index.sections, db.bia, report)
     plan.strategy = modelio_strategy.plan(data, model, index.sections, db.strategy, report)
+    plan.plans = modelio_plans.plan(data, model, db.plans, report)
     return plan
 
 
@@ -905,6 +917,7 @@ def model_import(
         plan = _plan(data)
         entries = _write(plan) + modelio_bia.write(plan.bia, plan.db.bia, actor)
         entries += modelio_strategy.write(plan.strategy, plan.db.strategy)
+        entries += modelio_plans.write(plan.plans, plan.db.plans)
         written = audit.record_many(actor=actor, entries=entries) if entries else 0
     return plan.report(dry_run=False, audit_entries=written)
 

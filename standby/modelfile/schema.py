@@ -1081,4 +1081,5 @@ def iter_nodes(model: Model) -> Iterable[Process | Service | Asset | Location | 
 # importing them here means every caller of :func:`validate` knows them.
 import standby.modelfile.bia  # noqa: E402
 import standby.modelfile.strategy  # noqa: E402, F401
+from standby.modelfile import plans as _plans  # noqa: E402, F401
 from standby.modelfile import threats as _threats  # noqa: E402, F401
