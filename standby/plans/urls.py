@@ -1,6 +1,6 @@
 from django.urls import path
 
-from standby.plans import urls_distribution, urls_offsite, views
+from standby.plans import urls_distribution, urls_offsite, views, views_exports
 
 app_name = "plans"
 
@@ -23,4 +23,14 @@ urlpatterns = [
     path("<str:key>/versions/<int:number>/", views.version_detail, name="version_detail"),
     path("<str:key>/versions/<int:number>/approve/", views.version_approve, name="version_approve"),
     path("<str:key>/versions/<int:number>/return/", views.version_return, name="version_return"),
+    path(
+        "<str:key>/versions/<int:number>/exports/<str:name>",
+        views_exports.version_export_file,
+        name="version_export_file",
+    ),
+    path(
+        "<str:key>/versions/<int:number>/exports.zip",
+        views_exports.version_export_zip,
+        name="version_export_zip",
+    ),
 ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from standby.accounts.choices import Capability
 from standby.accounts.permissions import capability_required, has_capability
 from standby.common.http import AuthedRequest
-from standby.plans import selectors, services, staleness
+from standby.plans import selectors, services, staleness, views_exports
 from standby.plans.choices import VersionStatus
 from standby.plans.content import build_content
 from standby.plans.forms import (
@@ -338,6 +338,7 @@ def version_detail(request: AuthedRequest, key: str, number: int) -> HttpRespons
         "outline": outline(version.content["plan"].get("template", "itscm")),
         "draft": False,
         **_can(request),
+        **views_exports.export_context(request, version),
     }
     return render(request, "plans/version_detail.html", context)
 

@@ -34,6 +34,7 @@ def make_objects(manager: Any) -> dict[str, Any]:
         "plan": plan,
         "plan_step": plan.steps.order_by("position").first(),
         "plan_review": review,
+        "plan_approved": approved,
         **access_distribution.make_objects(manager),
         **access_offsite.make_objects(manager),
     }
@@ -69,6 +70,17 @@ ACCESS = {
     "plans:version_detail": Access(get=ALL, kwargs=_review),
     "plans:version_approve": Access(get=MANAGER, post=MANAGER, kwargs=_review),
     "plans:version_return": Access(get=MANAGER, post=MANAGER, kwargs=_review),
+    "plans:version_export_file": Access(
+        get=ALL,
+        kwargs=lambda o: {
+            "key": o["plan"].key,
+            "number": o["plan_approved"].number,
+            "name": "plan.pdf",
+        },
+    ),
+    "plans:version_export_zip": Access(
+        get=ALL, kwargs=lambda o: {"key": o["plan"].key, "number": o["plan_approved"].number}
+    ),
     **access_distribution.ACCESS,
     **access_offsite.ACCESS,
 }
