@@ -5,6 +5,7 @@ from standby.api import views
 from standby.bia import api as bia_api
 from standby.inventory import api as inventory_api
 from standby.inventory import api_modelfile
+from standby.plans import api as plans_api
 from standby.risks import api as risks_api
 from standby.strategy import api as strategy_api
 
@@ -74,6 +75,55 @@ urlpatterns = [
     ),
     path("threats/", risks_api.ThreatListView.as_view(), name="threat_list"),
     path("threats/<str:key>/", risks_api.ThreatDetailView.as_view(), name="threat_detail"),
+    # plans ("plans/stale/" first: it would otherwise be read as a plan's id)
+    path("plans/stale/", plans_api.StalePlanListView.as_view(), name="plan_stale_list"),
+    path("plans/", plans_api.PlanListView.as_view(), name="plan_list"),
+    path("plans/<str:key>/", plans_api.PlanDetailView.as_view(), name="plan_detail"),
+    path("plans/<str:key>/steps/", plans_api.StepListView.as_view(), name="plan_step_list"),
+    path(
+        "plans/<str:key>/steps/<int:pk>/",
+        plans_api.StepDetailView.as_view(),
+        name="plan_step_detail",
+    ),
+    path(
+        "plans/<str:key>/steps/<int:pk>/move/",
+        plans_api.StepMoveView.as_view(),
+        name="plan_step_move",
+    ),
+    path("plans/<str:key>/submit/", plans_api.PlanSubmitView.as_view(), name="plan_submit"),
+    path(
+        "plans/<str:key>/versions/", plans_api.VersionListView.as_view(), name="plan_version_list"
+    ),
+    path(
+        "plans/<str:key>/versions/<int:number>/",
+        plans_api.VersionDetailView.as_view(),
+        name="plan_version_detail",
+    ),
+    path(
+        "plans/<str:key>/versions/<int:number>/review/",
+        plans_api.VersionReviewView.as_view(),
+        name="plan_version_review",
+    ),
+    path(
+        "plans/<str:key>/versions/<int:number>/exports/",
+        plans_api.ExportListView.as_view(),
+        name="plan_export_list",
+    ),
+    path(
+        "plans/<str:key>/versions/<int:number>/exports/<str:name>",
+        plans_api.ExportFileView.as_view(),
+        name="plan_export_file",
+    ),
+    path(
+        "plans/<str:key>/versions/<int:number>/exports.zip",
+        plans_api.ExportZipView.as_view(),
+        name="plan_export_zip",
+    ),
+    path(
+        "plans/<str:key>/versions/<int:number>/acknowledgements/",
+        plans_api.DistributionStatusView.as_view(),
+        name="plan_acknowledgements",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -84,3 +84,33 @@ ACCESS = {
     **access_distribution.ACCESS,
     **access_offsite.ACCESS,
 }
+
+
+def _approved(o: dict[str, Any]) -> dict[str, Any]:
+    return {"key": o["plan"].key, "number": o["plan_approved"].number}
+
+
+def _step(o: dict[str, Any]) -> dict[str, Any]:
+    return {"key": o["plan"].key, "pk": o["plan_step"].pk}
+
+
+# The plans API: everyone reads (and downloads exports); editors change the draft, move steps
+# and submit; only the continuity manager reviews (approves or returns) a version.
+ACCESS |= {
+    "api:plan_stale_list": Access(get=ALL, api=True),
+    "api:plan_list": Access(get=ALL, post=EDITORS, api=True),
+    "api:plan_detail": Access(get=ALL, api=True, kwargs=_plan),
+    "api:plan_step_list": Access(get=ALL, post=EDITORS, api=True, kwargs=_plan),
+    "api:plan_step_detail": Access(get=ALL, api=True, kwargs=_step),
+    "api:plan_step_move": Access(get=EDITORS, post=EDITORS, api=True, kwargs=_step),
+    "api:plan_submit": Access(get=EDITORS, post=EDITORS, api=True, kwargs=_plan),
+    "api:plan_version_list": Access(get=ALL, api=True, kwargs=_plan),
+    "api:plan_version_detail": Access(get=ALL, api=True, kwargs=_review),
+    "api:plan_version_review": Access(get=MANAGER, post=MANAGER, api=True, kwargs=_review),
+    "api:plan_export_list": Access(get=ALL, api=True, kwargs=_approved),
+    "api:plan_export_file": Access(
+        get=ALL, api=True, kwargs=lambda o: {**_approved(o), "name": "manifest.json"}
+    ),
+    "api:plan_export_zip": Access(get=ALL, api=True, kwargs=_approved),
+    "api:plan_acknowledgements": Access(get=ALL, api=True, kwargs=_approved),
+}
