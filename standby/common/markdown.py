@@ -8,6 +8,9 @@ runs something. Links keep only ``http``, ``https`` and ``mailto`` URLs and get
 
 from __future__ import annotations
 
+import threading
+from functools import lru_cache
+
 import markdown as _markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -55,6 +58,18 @@ def _only_absolute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+_local = threading.local()
+
+
+def _converter() -> _markdown.Markdown:
+    """This thread's Markdown converter: building one costs more than converting a paragraph."""
+    converter: _markdown.Markdown | None = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+        _local.converter = converter
+    return converter
+
+
 def render_markdown(text: str | None) -> SafeString:
     """``text`` (Markdown) as sanitised HTML, safe to put in any page or export.
 
@@ -63,7 +78,12 @@ def render_markdown(text: str | None) -> SafeString:
     """
     if not text:
         return mark_safe("")
-    html = _markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    return _render(text)
+
+
+@lru_cache(maxsize=4096)  # a plan export renders each procedure for the HTML and again the PDF
+def _render(text: str) -> SafeString:
+    html = _converter().reset().convert(text)
     clean = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),

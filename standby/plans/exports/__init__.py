@@ -15,9 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from standby.plans.content import PlanContent
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # not at run time: the PDF workers import this package without Django
+    from standby.plans.content import PlanContent
     from standby.plans.models import PlanVersion
 
 FILES = ("plan.pdf", "plan.html", "plan.json")

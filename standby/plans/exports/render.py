@@ -10,6 +10,8 @@ fetch). ``#…`` anchors, ``mailto:`` and ``tel:`` links are kept: they fetch no
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from html import escape
@@ -19,8 +21,8 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from standby.common.charts import Bar, timeline_svg
 from standby.plans.content import PlanContent
+from standby.plans.exports.timeline import GanttRow, gantt_svg
 
 TEMPLATE = "plans/export_plan.html"
 MEDIA = ("screen", "offline", "pdf")
@@ -45,14 +47,39 @@ def _markdown_renderer() -> Callable[[str | None], SafeString]:
 
 
 class _OfflineLinks(HTMLParser):
-    """Re-serialise sanitised HTML, turning web links into text: ``label (https://…)``."""
+    """Re-serialise sanitised HTML, turning web links into text: ``label (https://…)``.
 
-    def __init__(self) -> None:
+    With ``flat_lists``, list items become ``<div class="li">`` with their number or bullet as
+    text: WeasyPrint lays out a list marker box slower than the whole line it belongs to.
+    """
+
+    def __init__(self, *, flat_lists: bool = False) -> None:
         super().__init__(convert_charrefs=False)
         self.out: list[str] = []
         self.pending: list[str | None] = []  # per open <a>: the URL to print after it
+        self.flat_lists = flat_lists
+        self.lists: list[list[int]] = []  # per open list: [is ordered, items so far]
+
+    def _flat_list_tag(self, tag: str, *, start: bool) -> bool:
+        if not self.flat_lists or tag not in {"ol", "ul", "li"}:
+            return False
+        if tag in {"ol", "ul"}:
+            if start:
+                self.lists.append([tag == "ol", 0])
+            elif self.lists:
+                self.lists.pop()
+        elif not start:
+            self.out.append("</div>")
+        elif self.lists:
+            current = self.lists[-1]
+            current[1] += 1
+            marker = f"{current[1]}." if current[0] else "•"
+            self.out.append(f'<div class="li">{marker} ')
+        return True
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._flat_list_tag(tag, start=True):
+            return
         values = {name: value or "" for name, value in attrs}
         if tag == "a":
             href = values.get("href", "").strip()
@@ -75,6 +102,8 @@ class _OfflineLinks(HTMLParser):
             self.out.append(f"<{tag}>")
 
     def handle_endtag(self, tag: str) -> None:
+        if self._flat_list_tag(tag, start=False):
+            return
         if tag == "a":
             url = self.pending.pop() if self.pending else None
             if url is None:
@@ -95,10 +124,10 @@ class _OfflineLinks(HTMLParser):
         self.out.append(f"&#{name};")
 
 
-def offline_markdown(text: str | None) -> SafeString:
+def offline_markdown(text: str | None, *, flat_lists: bool = False) -> SafeString:
     """``text`` (Markdown) as sanitised HTML with no reference to anything outside the page."""
     html = str(_markdown_renderer()(text or ""))
-    parser = _OfflineLinks()
+    parser = _OfflineLinks(flat_lists=flat_lists)
     parser.feed(html)
     parser.close()
     return mark_safe("".join(parser.out))  # noqa: S308 - re-serialised from sanitised HTML
@@ -134,39 +163,32 @@ def tel(number: str) -> str:
     return f"tel:{digits}" if digits else ""
 
 
-def step_finish_times(content: PlanContent) -> dict[int, float | None]:
-    """Expected finish of each step (hours after invocation), each after what it waits for.
+def step_times(content: PlanContent) -> dict[int, tuple[float | None, float | None]]:
+    """Expected (start, finish) of each step, in hours after invocation.
 
-    Unknown (None) when the step's duration or anything before it is unknown.
+    A step starts when the steps it waits for are done; unknown (None) when its duration or
+    anything before it is unknown.
     """
-    finish: dict[int, float | None] = {}
+    times: dict[int, tuple[float | None, float | None]] = {}
     for step in sorted(content["steps"], key=lambda s: s["position"]):
-        before = [finish.get(p) for p in step["after"]]
+        before = [times.get(p, (None, None))[1] for p in step["after"]]
         duration = step["expected_duration"]
-        if duration is None or any(b is None for b in before):
-            finish[step["position"]] = None
-        else:
-            start = max((b for b in before if b is not None), default=0.0)
-            finish[step["position"]] = start + duration
-    return finish
+        if any(b is None for b in before):
+            times[step["position"]] = (None, None)
+            continue
+        start = max((b for b in before if b is not None), default=0.0)
+        times[step["position"]] = (start, None if duration is None else start + duration)
+    return times
 
 
-def _chart(content: PlanContent, finish: Mapping[int, float | None]) -> SafeString:
-    steps = content["steps"][:CHART_ROWS]
-    if not steps:
-        return mark_safe("")
-    bars = [
-        Bar(
-            f"{s['position']}. {s['title'][:40]}",
-            finish.get(s["position"]),
-            "unknown" if finish.get(s["position"]) is None else "ok",
-        )
-        for s in steps
+def _chart(content: PlanContent, times: Mapping[int, tuple[float | None, float | None]]) -> str:
+    rows = [
+        GanttRow(f"{s['position']}. {s['title']}", *times[s["position"]])
+        for s in content["steps"][:CHART_ROWS]
     ]
-    svg = timeline_svg(bars, title="When each recovery step is expected to be done")
-    # The RDF block names web vocabularies (URLs): not needed, and not something to carry.
-    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
-    return mark_safe(svg)  # noqa: S308 - generated by matplotlib from escaped labels
+    if not rows:
+        return ""
+    return gantt_svg(rows, title="When each recovery step is expected to be done")
 
 
 def _header_line(version: Mapping[str, Any], plan_title: str) -> str:
@@ -182,16 +204,17 @@ def context(content: PlanContent, *, medium: str = "offline") -> dict[str, Any]:
     if medium not in MEDIA:
         raise ValueError(f"unknown medium {medium!r}: one of {', '.join(MEDIA)}")
     plan, version = content["plan"], content["version"]
-    finish = step_finish_times(content)
+    markdown = functools.partial(offline_markdown, flat_lists=medium == "pdf")
+    times = step_times(content)
     titles = {s["position"]: s["title"] for s in content["steps"]}
     steps = [
         {
             **step,
             "anchor": f"step-{step['position']}",
-            "procedure_html": offline_markdown(step["procedure"]),
-            "verification_html": offline_markdown(step["verification"]),
+            "procedure_html": markdown(step["procedure"]),
+            "verification_html": markdown(step["verification"]),
             "duration": hours(step["expected_duration"]),
-            "done_by": hours(finish.get(step["position"])),
+            "done_by": hours(times[step["position"]][1]),
             "after_steps": [(p, titles.get(p, "")) for p in step["after"]],
         }
         for step in content["steps"]
@@ -220,8 +243,7 @@ def context(content: PlanContent, *, medium: str = "offline") -> dict[str, Any]:
         for row in content["call_tree"]
     ]
     communications = [
-        {**row, "message_html": offline_markdown(row["message"])}
-        for row in content["communications"]
+        {**row, "message_html": markdown(row["message"])} for row in content["communications"]
     ]
     return {
         "medium": medium,
@@ -237,11 +259,11 @@ def context(content: PlanContent, *, medium: str = "offline") -> dict[str, Any]:
             "status": version["status"],
         },
         "header_line": _header_line(version, plan["title"]),
-        "purpose_html": offline_markdown(plan["purpose"]),
-        "triggers_html": offline_markdown(plan["invocation_triggers"]),
-        "authority_html": offline_markdown(plan["invocation_authority"]),
-        "procedure_html": offline_markdown(plan["invocation_procedure"]),
-        "return_html": offline_markdown(plan["return_to_normal"]),
+        "purpose_html": markdown(plan["purpose"]),
+        "triggers_html": markdown(plan["invocation_triggers"]),
+        "authority_html": markdown(plan["invocation_authority"]),
+        "procedure_html": markdown(plan["invocation_procedure"]),
+        "return_html": markdown(plan["return_to_normal"]),
         "scope": [
             {
                 **row,
@@ -253,7 +275,9 @@ def context(content: PlanContent, *, medium: str = "offline") -> dict[str, Any]:
             for row in content["scope"]
         ],
         "steps": steps,
-        "chart": _chart(content, finish),
+        "step_count": len(steps),
+        "part": WHOLE,
+        "chart": mark_safe(_chart(content, times)),  # noqa: S308 - every text escaped
         "chart_truncated": len(content["steps"]) > CHART_ROWS,
         "chart_rows": CHART_ROWS,
         "teams": teams,
@@ -275,3 +299,103 @@ def context(content: PlanContent, *, medium: str = "offline") -> dict[str, Any]:
 def render_plan_html(content: PlanContent, *, medium: str = "offline") -> str:
     """The plan as one complete HTML document (``medium``: screen, offline or pdf)."""
     return render_to_string(TEMPLATE, context(content, medium=medium))
+
+
+# -- the PDF in parts (rendered in parallel, see exports.pdf) ------------------------------------
+
+WHOLE = {"front": True, "intro": True, "tail": True}
+SPLIT_ABOVE = 600  # estimated lines (about 1.5 s of layout): below, one document is quicker
+
+
+def _lines(text: str | None) -> int:
+    """About how many printed lines a Markdown text takes (≈ 110 characters a line)."""
+    if not text:
+        return 0
+    return sum(1 + len(line) // 110 for line in text.splitlines() if line.strip())
+
+
+# Layout cost in "lines" (WeasyPrint: a few milliseconds each); a table cell costs about as much
+# as a line of text, so a table row costs about as many lines as it has cells (measured).
+CHART_COST = 80
+
+
+def _front_lines(content: PlanContent) -> int:
+    plan = content["plan"]
+    text = sum(
+        _lines(plan[field])
+        for field in (
+            "purpose",
+            "invocation_triggers",
+            "invocation_authority",
+            "invocation_procedure",
+        )
+    )
+    members = sum(4 * len(team["members"]) + 3 for team in content["teams"])
+    messages = sum(_lines(row["message"]) + 2 for row in content["communications"])
+    tables = 5 * len(content["call_tree"]) + 5 * len(content["scope"])
+    return 100 + text + members + messages + tables  # the header and headings cost a lot
+
+
+def _tail_lines(content: PlanContent) -> int:
+    appendices = content["appendices"]
+    contracts = sum(4 * len(s["contracts"]) + 3 for s in appendices["suppliers"])
+    cards = 2 * len(appendices["alternate_sites"]) + 4 * len(appendices["backups"])
+    rows = 5 * len(appendices["contacts"]) + 6 * len(content["scope"])
+    people = len(content["distribution"])
+    return 30 + _lines(plan_text(content, "return_to_normal")) + contracts + cards + rows + people
+
+
+def plan_text(content: PlanContent, field: str) -> str:
+    return str(content["plan"].get(field) or "")
+
+
+def _step_lines(step: Mapping[str, Any]) -> int:
+    return 3 + (3 * (_lines(step["procedure"]) + _lines(step["verification"]))) // 2
+
+
+def split_points(weights: list[int], parts: int) -> list[int]:
+    """Where to cut ``weights`` into at most ``parts`` runs of about equal sum (cut indices).
+
+    >>> split_points([1, 1, 1, 1], 2)
+    [2]
+    >>> split_points([5, 1, 1, 1, 1, 1], 2)
+    [1]
+    """
+    total = sum(weights)
+    prefix = list(itertools.accumulate(weights))[:-1]  # prefix[i - 1]: the sum before cut i
+    cuts: list[int] = []
+    for k in range(1, parts):
+        target = total * k / parts
+        candidates = range(cuts[-1] + 1 if cuts else 1, len(weights))
+        if not candidates:
+            break
+        best = min(candidates, key=lambda i: abs(prefix[i - 1] - target))
+        if best not in cuts:
+            cuts.append(best)
+    return cuts
+
+
+def render_plan_pdf_parts(content: PlanContent, *, parts: int) -> list[str]:
+    """The PDF's source as up to ``parts`` complete documents, each about equally long to lay out.
+
+    The first holds the sections before the recovery sequence, the last the sections after it;
+    the steps are shared out in order. A plan too short to gain from it is one document.
+    """
+    base = context(content, medium="pdf")
+    steps = base["steps"]
+    front = _front_lines(content) + (CHART_COST if steps else 0)
+    weights = [front, *(_step_lines(s) for s in steps), _tail_lines(content)]
+    if parts <= 1 or sum(weights) < SPLIT_ABOVE:
+        return [render_to_string(TEMPLATE, base)]
+    bounds = [0, *split_points(weights, parts), len(weights)]
+    documents: list[str] = []
+    for start, end in itertools.pairwise(bounds):
+        # Unit 0 is the front, units 1…n the steps, unit n + 1 the tail.
+        part = {
+            "front": start == 0,
+            "intro": start <= 1 < end or (start == 0 and not steps),
+            "tail": end == len(weights),
+        }
+        chunk = steps[max(start - 1, 0) : min(end - 1, len(steps))]
+        documents.append(render_to_string(TEMPLATE, {**base, "part": part, "steps": chunk}))
+    return documents
