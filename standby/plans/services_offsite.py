@@ -44,6 +44,10 @@ def folder_problems(location: str) -> list[str]:
     The folder must be absolute, exist and be writable (a share not mounted or a drive not
     plugged in is caught here rather than at the next approval), and lie outside Standby's
     data folder and code, which a copy could overwrite and which are no off-site copy at all.
+    It may not be a mount point itself but a folder on the mounted drive or share: the mount
+    point stays behind, empty, when the drive is unplugged, and a copy there would land on the
+    local disk; a folder on the drive goes away with it, and copies then fail
+    (:func:`standby.plans.exports.offsite.root_problem`).
     """
     if not location.strip():
         return ["Give the folder's path."]
@@ -67,6 +71,12 @@ def folder_problems(location: str) -> list[str]:
     try:
         if not path.is_dir():
             return [f"{path} is not a folder (is the share mounted, the drive plugged in?)."]
+        if os.path.ismount(path):
+            return [
+                f"{path} is a mount point: choose a folder on the drive or share, e.g. "
+                f"{path / 'standby'}, so that copies fail rather than land on the local disk "
+                "when it is not mounted."
+            ]
         if not os.access(path, os.W_OK | os.X_OK):
             return [f"Standby (running as user {os.getuid()}) cannot write to {path}."]
     except OSError as error:

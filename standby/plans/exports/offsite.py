@@ -6,7 +6,17 @@ an S3-compatible bucket ``s3://bucket/prefix`` receives ``<prefix>/<plan-key>/v<
 :func:`~standby.plans.exports.manifest.verify_export` before it counts. Every attempt is recorded
 as an :class:`OffsiteCopy` (through the audit log), failures with their reason, so a target that
 could not be written shows as outdated rather than silently current. :func:`check_target`
-re-checks what a target holds (someone may have changed it since).
+re-checks what a target holds (someone may have changed it since); :func:`check_current`
+re-checks every active target's copies of the approved versions (``standby check-offsite``).
+
+A folder target's own location is never created: only ``<plan-key>/v<N>/`` below it are. A
+drive that is not mounted (or a share not connected) leaves its location missing, and the
+copy fails with "is the drive mounted?" instead of landing on the local disk under the mount
+point and counting as an off-site copy. The location may not itself be a mount point
+(:func:`standby.plans.services_offsite.folder_problems`): a drive's mount point usually stays
+as an empty folder when the drive is unplugged, and telling it apart from an empty drive
+would need the mount state stored at configuration time, so the target is a folder *on* the
+drive, which disappears with it.
 """
 
 from __future__ import annotations
@@ -28,8 +38,32 @@ from standby.plans.exports.manifest import MANIFEST, verify_export
 from standby.plans.models import OffsiteCopy, OffsiteTarget, PlanVersion
 
 
+def root_problem(location: str) -> str:
+    """Why a folder target's own location cannot receive or hold copies now; empty when it can.
+
+    Checked before every copy and check: the location is never created (see the module).
+    """
+    root = Path(location)
+    try:
+        if not root.exists():
+            return (
+                f"The target folder {root} is missing: is the drive mounted (the share "
+                "connected)? Standby does not create it, so nothing was written."
+            )
+        if not root.is_dir():
+            return f"The target folder {root} is not a folder: is the drive mounted?"
+    except OSError as problem:
+        return f"The target folder {root} cannot be read: {problem}"
+    return ""
+
+
 def _copy_folder(source: Path, destination: Path) -> None:
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    """Copy ``source`` to ``destination`` (``<root>/<plan-key>/v<N>``), replacing it atomically.
+
+    Only ``<plan-key>`` and ``v<N>`` are created, never ``<root>``: should the drive go away
+    after :func:`root_problem` was asked, ``mkdir`` fails rather than write to the mount point.
+    """
+    destination.parent.mkdir(exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}-", dir=destination.parent))
     try:
         shutil.copytree(source, staging, dirs_exist_ok=True)
@@ -94,6 +128,8 @@ def copy_to_target(
             problems = s3.upload_version(
                 source, target.location, target.endpoint_url, version.plan.key, version.number
             ).problems
+        elif missing := root_problem(target.location):
+            error = missing
         else:
             destination = _folder_of(target, version)
             _copy_folder(source, destination)
@@ -119,6 +155,8 @@ def check_copy(version: PlanVersion, target: OffsiteTarget, *, actor: Any = None
                 target.location, target.endpoint_url, version.plan.key, version.number
             )
             problems, manifest_sha = found.problems, found.manifest_sha256
+        elif missing := root_problem(target.location):
+            problems, error = [], missing
         else:
             folder = _folder_of(target, version)
             problems = verify_export(folder)

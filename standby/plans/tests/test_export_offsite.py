@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pytest
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils import timezone
 from standby.plans.choices import TargetKind, VersionStatus
 from standby.plans.exports import export_dir, export_version, on_approval
 from standby.plans.exports.manifest import verify_export
-from standby.plans.exports.offsite import copy_version, target_statuses
+from standby.plans.exports.offsite import check_copy, copy_version, target_statuses
 from standby.plans.exports.sample import synthetic_content
 from standby.plans.models import OffsiteCopy, OffsiteTarget, Plan, PlanVersion
 
@@ -55,8 +56,16 @@ def test_a_version_never_approved_is_not_exported(plan, manager):
         export_version(version)
 
 
-def test_approval_copies_to_every_active_folder_target(plan, manager, tmp_path):
-    usb = OffsiteTarget.objects.create(name="USB", location=str(tmp_path / "usb"))
+@pytest.fixture
+def usb(tmp_path):
+    """A mounted drive's folder: it exists, Standby creates only what goes below it."""
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    return folder
+
+
+def test_approval_copies_to_every_active_folder_target(plan, manager, tmp_path, usb):
+    usb = OffsiteTarget.objects.create(name="USB", location=str(usb))
     OffsiteTarget.objects.create(name="Old share", location=str(tmp_path / "old"), active=False)
     version = approve(plan, 1, manager)
     on_approval(version)
@@ -68,8 +77,9 @@ def test_approval_copies_to_every_active_folder_target(plan, manager, tmp_path):
     assert not (tmp_path / "old").exists()
 
 
-def test_a_target_holding_an_older_version_is_outdated(plan, manager, tmp_path):
-    OffsiteTarget.objects.create(name="USB", location=str(tmp_path / "usb"))
+def test_a_target_holding_an_older_version_is_outdated(plan, manager, tmp_path, usb):
+    OffsiteTarget.objects.create(name="USB", location=str(usb))
+    (tmp_path / "share").mkdir()
     share = OffsiteTarget.objects.create(name="Share", location=str(tmp_path / "share"))
     v1 = approve(plan, 1, manager)
     copy_version(v1)
@@ -93,4 +103,35 @@ def test_a_failed_copy_is_recorded_and_leaves_the_target_outdated(plan, manager,
     )
     copies = copy_version(approve(plan, 1, manager))
     assert all(c.error for c in copies)
+    assert "is not a folder: is the drive mounted?" in copies[0].error
     assert all(s.outdated for s in target_statuses())
+
+
+def test_a_drive_not_mounted_fails_the_copy_and_nothing_is_written(plan, manager, tmp_path):
+    mount_point = tmp_path / "media"
+    mount_point.mkdir()
+    unplugged = mount_point / "usb-drive" / "standby"
+    target = OffsiteTarget.objects.create(name="USB", location=str(unplugged))
+    (copy,) = copy_version(approve(plan, 1, manager))
+    assert copy.error.startswith(f"The target folder {unplugged} is missing: is the drive mounted")
+    assert copy.manifest_sha256 == ""
+    assert list(mount_point.iterdir()) == []  # neither the folder nor anything below it
+    (status,) = target_statuses([target])
+    assert status.outdated
+    assert status.holdings[0].held is None
+    assert "is the drive mounted" in status.holdings[0].last_error
+
+
+def test_a_drive_unplugged_after_a_copy_fails_its_check(plan, manager, usb):
+    target = OffsiteTarget.objects.create(name="USB", location=str(usb))
+    version = approve(plan, 1, manager)
+    (copy,) = copy_version(version)
+    assert copy.error == ""
+    assert verify_export(usb / "it-recovery" / "v1") == []
+    assert check_copy(version, target).error == ""
+    shutil.rmtree(usb)
+    check = check_copy(version, target)
+    assert check.check_only
+    assert "is missing: is the drive mounted" in check.error
+    assert not usb.exists()
+    assert target_statuses([target])[0].outdated

@@ -4,6 +4,7 @@ where a folder may be, and the outdated warnings on the dashboard and the plan p
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -192,6 +193,36 @@ def test_a_folder_location_must_be_usable(signed_in, location, message):
     assert not OffsiteTarget.objects.exists()
 
 
+def test_a_mount_point_is_refused_a_folder_on_the_drive_is_not(signed_in, share, monkeypatch):
+    # The mount point stays, empty, when the drive is unplugged: copies would land there.
+    real_ismount = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == share or real_ismount(path))
+    response = signed_in.post(
+        reverse("plans:target_create"), {"name": "X", "kind": "folder", "location": str(share)}
+    )
+    assert response.status_code == 400
+    assert f"{share} is a mount point: choose a folder on the drive" in response.content.decode()
+    assert not OffsiteTarget.objects.exists()
+    (share / "standby").mkdir()
+    response = signed_in.post(
+        reverse("plans:target_create"),
+        {"name": "X", "kind": "folder", "location": str(share / "standby")},
+    )
+    assert response.status_code == 302
+    assert OffsiteTarget.objects.get().location == str(share / "standby")
+
+
+def test_an_unplugged_drive_is_a_failed_copy_with_the_reason(signed_in, plan, manager, share):
+    approve(plan, 1, manager)
+    target = OffsiteTarget.objects.create(name="USB", location=str(share / "standby"))
+    response = signed_in.post(reverse("plans:target_copy", args=[target.pk]), follow=True)
+    errors = [m for m in _messages(response) if m.startswith("it-recovery v1:")]
+    assert "is missing: is the drive mounted" in errors[0]
+    assert list(share.iterdir()) == []
+    page = signed_in.get(reverse("plans:target_list")).content.decode()
+    assert 'data-testid="copy-error"' in page
+
+
 def test_a_folder_inside_the_data_folder_or_the_code_is_refused(signed_in, settings):
     exports = Path(settings.DATA_DIR) / "exports"
     exports.mkdir(parents=True, exist_ok=True)
@@ -313,8 +344,7 @@ def test_copy_now_brings_a_new_target_up_to_date(signed_in, plan, manager, share
 def test_an_os_error_during_copy_now_is_a_message_not_a_500(signed_in, plan, manager, share):
     approve(plan, 1, manager)
     target = OffsiteTarget.objects.create(name="Share", location=str(share))
-    shutil.rmtree(share)
-    share.write_text("a file where the share was mounted")
+    (share / "it-recovery").write_text("a file where the plan's folder goes")
     response = signed_in.post(reverse("plans:target_copy", args=[target.pk]), follow=True)
     assert response.status_code == 200
     errors = [m for m in _messages(response) if m.startswith("it-recovery v1:")]
