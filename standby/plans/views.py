@@ -17,6 +17,8 @@ from standby.common.http import AuthedRequest
 from standby.plans import selectors, services, staleness, views_exports
 from standby.plans.choices import VersionStatus
 from standby.plans.content import build_content
+from standby.plans.exports import version_content
+from standby.plans.exports.render import render_plan_document
 from standby.plans.forms import (
     SECTION_FORMS,
     CallTreeForm,
@@ -335,8 +337,8 @@ def version_detail(request: AuthedRequest, key: str, number: int) -> HttpRespons
         "plan": version.plan,
         "version": version,
         "content": version.content,
-        "outline": outline(version.content["plan"].get("template", "itscm")),
-        "draft": False,
+        # The document exactly as exported (PDF, offline HTML), from the same template.
+        "document": render_plan_document(version_content(version)),
         **_can(request),
         **views_exports.export_context(request, version),
     }

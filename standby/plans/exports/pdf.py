@@ -197,7 +197,8 @@ def _worker_pool(workers: int) -> Pool:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload([__name__])
-            _pool = context.Pool(processes=workers)
+            # Replaced now and then: a worker's font and layout caches only grow.
+            _pool = context.Pool(processes=workers, maxtasksperchild=50)
             atexit.register(_close_pool)
         return _pool
 

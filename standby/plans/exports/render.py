@@ -301,6 +301,15 @@ def render_plan_html(content: PlanContent, *, medium: str = "offline") -> str:
     return render_to_string(TEMPLATE, context(content, medium=medium))
 
 
+def render_plan_document(content: PlanContent) -> SafeString:
+    """The plan as a fragment of an app page (its styles, then the document): what a version
+    looks like exported, from the same template."""
+    values = context(content, medium="screen")
+    styles = render_to_string(f"{TEMPLATE}#plan_styles", values)
+    document = render_to_string(f"{TEMPLATE}#plan_document", values)
+    return mark_safe(styles + document)  # noqa: S308 - rendered by the autoescaping template
+
+
 # -- the PDF in parts (rendered in parallel, see exports.pdf) ------------------------------------
 
 WHOLE = {"front": True, "intro": True, "tail": True}

@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
 from standby.common.markdown import render_markdown
 from standby.inventory.models import Node
-from standby.plans import selectors, sequence, services
+from standby.modelfile import plans as mf
+from standby.plans import selectors, sequence, services, urls
 from standby.plans.choices import VersionStatus
 from standby.plans.models import Plan, PlanStep, PlanVersion
 
@@ -234,7 +235,12 @@ def test_pages_render_a_draft_and_a_version(small, client):
     assert first.title in detail
     page = client.get(version.get_absolute_url()).content.decode()
     assert "version 1" in page
-    assert first.title in page
+    # The version page shows the document as exported: every step, the timeline, the stamp.
+    for step in plan.steps.all():
+        assert f"Step {step.position}. {step.title}" in page
+    assert 'class="plan-doc"' in page
+    assert "When each recovery step is expected to be done" in page
+    assert "data as of" in page
     assert client.get(reverse("plans:version_diff", args=[plan.key])).status_code == 200
 
 
@@ -249,3 +255,45 @@ def test_plan_list_query_count(small, client, django_assert_max_num_queries):
     client.force_login(demo)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("plans:plan_list")).status_code == 200
+
+
+# -- ids that are pages -----------------------------------------------------------------------
+
+RESERVED_MESSAGE = "a plan id cannot be ack, new, offsite or stale"
+
+
+def _fixed_first_segments() -> set[str]:
+    """The first path segments under /plans/ that are words rather than a plan's id."""
+    _prefix, resolver = get_resolver().namespace_dict["plans"]
+    firsts = {str(pattern.pattern).split("/", 1)[0] for pattern in resolver.url_patterns}
+    return {first for first in firsts if first and "<" not in first}
+
+
+def test_every_fixed_route_under_plans_is_a_reserved_plan_id():
+    """A plan called "new" would be unreachable: /plans/new/ is the create page. Add a fixed
+    route and this fails until the model file's list has it too."""
+    fixed = _fixed_first_segments()
+    assert {"ack", "new", "offsite", "stale"} <= fixed
+    assert set(urls.RESERVED_KEYS) == fixed
+    assert set(mf.RESERVED_PLAN_IDS) == fixed
+
+
+def test_a_plan_cannot_take_a_reserved_id(small, client):
+    manager, process = small["manager"], small["process"]
+    for key in ("new", "stale", "offsite", "ack"):
+        with pytest.raises(ValidationError) as info:
+            services.plan_create(actor=manager, plan=Plan(key=key, title="X"), scope=[process])
+        assert RESERVED_MESSAGE in str(info.value.message_dict["key"])
+    client.force_login(manager)
+    page = client.post(
+        reverse("plans:plan_create"),
+        {"key": "offsite", "title": "Off-site", "template": "itscm", "scope": [process.pk]},
+    )
+    assert page.status_code == 200
+    assert RESERVED_MESSAGE in page.content.decode()
+    assert not Plan.objects.filter(key__in=["new", "stale", "offsite", "ack"]).exists()
+    # Only the exact words: a plan may still be called "new-intake" or "New".
+    for key in ("new-intake", "New"):
+        services.plan_create(actor=manager, plan=Plan(key=key, title=key), scope=[process])
+        url = reverse("plans:plan_detail", args=[key])
+        assert client.get(url).status_code == 200
