@@ -19,6 +19,7 @@ os.environ.pop("DATABASE_URL", None)
 
 from standby.common.testing import (
     CHROMIUM_ARGS,
+    TEST_PASSWORD,
     MissingToolError,
     find_chromium,
     in_ci,
@@ -105,12 +106,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def make_user(db: None) -> Any:
-    """Create a user with a role (password: ``correct-horse-battery``)."""
+    """Create a user with a role (password: ``TEST_PASSWORD``)."""
     from standby.accounts.models import User
 
     def make(role: str, username: str | None = None) -> User:
         user = User(username=username or f"{role}-user", role=role, email=f"{role}@example.org")
-        user.set_password("correct-horse-battery")
+        user.set_password(TEST_PASSWORD)
         user.save()
         return user
 

@@ -8,16 +8,9 @@ from urllib.parse import urlparse
 import pytest
 from openpyxl import load_workbook
 
+from standby.common.testing import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def fill(path):
@@ -47,7 +40,7 @@ def test_campaign_from_start_to_the_ranked_list(
     process(manager, "payroll", owner=owner)
 
     # The manager starts a campaign.
-    sign_in(page, live_server, "manager")
+    sign_in(page, live_server.url, "manager")
     page.goto(f"{live_server.url}/bia/campaigns/")
     page.get_by_role("link", name="Start the first campaign").click()
     page.locator("#id_name").fill("Spring BIA")
@@ -64,7 +57,7 @@ def test_campaign_from_start_to_the_ranked_list(
     task_path = urlparse(link.group(0)).path
 
     # The owner signs in, downloads the questionnaire, fills it in, uploads it.
-    sign_in(page, live_server, "olive")
+    sign_in(page, live_server.url, "olive")
     page.goto(f"{live_server.url}/bia/tasks/")
     page.get_by_role("link", name="Payroll").click()
     assert urlparse(page.url).path == task_path
@@ -81,7 +74,7 @@ def test_campaign_from_start_to_the_ranked_list(
     page.get_by_text("were saved and sent for review").wait_for()
 
     # The manager approves.
-    sign_in(page, live_server, "manager")
+    sign_in(page, live_server.url, "manager")
     page.goto(f"{live_server.url}/bia/campaigns/")
     page.get_by_role("link", name="Spring BIA").click()
     page.get_by_role("link", name="Review Payroll").click()

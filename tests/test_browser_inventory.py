@@ -6,18 +6,11 @@ import os
 
 import pytest
 
+from standby.common.testing import sign_in
 from standby.inventory import services
 from standby.inventory.models import Node
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, username="manager", password="correct-horse-battery"):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def _map_keys(page):
@@ -33,7 +26,7 @@ def test_redundancy_group_shows_on_the_page_and_the_map_and_delete_names_dependa
             actor=manager, node=Node(key=key, kind="asset", name=key.upper(), asset_type="hardware")
         )
     services.node_save(actor=manager, node=Node(key="web", kind="service", name="Web shop"))
-    sign_in(page, live_server)
+    sign_in(page, live_server.url)
 
     # Create an asset through the form.
     page.goto(f"{live_server.url}/inventory/assets/new/")
@@ -86,7 +79,7 @@ def test_the_map_stays_usable_with_200_nodes_on_a_phone(page, live_server, manag
         RequirementMember(requirement=requirement, node=a, position=i) for i, a in enumerate(assets)
     )
     page.set_viewport_size({"width": 375, "height": 740})
-    sign_in(page, live_server)
+    sign_in(page, live_server.url)
     page.goto(f"{live_server.url}/inventory/services/big/")
     assert len(_map_keys(page)) == 202
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -8,6 +8,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from standby.common.testing import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -29,20 +31,12 @@ def build_organisation(manager):
         )
 
 
-def sign_in(page, live_server):
-    page.goto(f"{live_server.url}/accounts/login/", timeout=30_000)
-    page.get_by_label("Username").fill("manager")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def test_approval_emails_the_list_and_the_link_acknowledges_once(
     page, browser, live_server, manager, smtp_server, settings
 ):
     settings.STANDBY_BASE_URL = live_server.url
     build_organisation(manager)
-    sign_in(page, live_server)
+    sign_in(page, live_server.url)
 
     # Build the plan.
     page.goto(f"{live_server.url}/plans/")

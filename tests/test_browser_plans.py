@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from standby.common.testing import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -25,17 +27,9 @@ def build_organisation(manager):
     Person.objects.create(key="ann", name="Ann Ops", phone="0100", out_of_hours_phone="07700")
 
 
-def sign_in(page, live_server):
-    page.goto(f"{live_server.url}/accounts/login/", timeout=30_000)
-    page.get_by_label("Username").fill("manager")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def test_build_a_plan_and_approve_it(page, live_server, manager):
     build_organisation(manager)
-    sign_in(page, live_server)
+    sign_in(page, live_server.url)
     page.goto(f"{live_server.url}/plans/")
     page.get_by_role("link", name="New plan").click()
     page.get_by_label("Id").fill("payroll-plan")
@@ -70,6 +64,9 @@ def test_build_a_plan_and_approve_it(page, live_server, manager):
     page.get_by_role("button", name="Approve version 1").click()
     page.wait_for_url(f"{live_server.url}/plans/payroll-plan/versions/1/")
     assert page.get_by_text("Version 1 approved.").is_visible()
-    assert "07700" in page.locator("#section-people").inner_text()
+    # The version page shows the document as exported: people with their numbers, the steps.
+    assert "07700" in page.locator(".plan-doc #people").inner_text()
+    steps = page.locator(".plan-doc #sequence h3").all_inner_texts()
+    assert steps == ["Step 1. Recover Server", "Step 2. Restore App", "Step 3. Resume Payroll"]
     page.goto(f"{live_server.url}/plans/")
     assert "approved" in page.locator("tbody tr").first.inner_text()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from standby.common.testing import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -26,19 +28,11 @@ def organisation(manager):
     return server
 
 
-def sign_in(page, live_server):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("manager")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
-    page.goto(f"{live_server.url}/risks/")
-
-
 def test_a_risk_with_a_measure_moves_on_the_heat_map_and_shows_its_cost_benefit(
     page, live_server, organisation
 ):
-    sign_in(page, live_server)
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/risks/")
     page.get_by_role("link", name="Add the first risk").click()
     page.get_by_label("Name").fill("Power cut in the server room")
     page.get_by_label("Category").select_option(label="Loss of internal ICT services/assets")

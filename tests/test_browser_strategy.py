@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from standby.common.testing import sign_in
 from standby.strategy.tests.test_gaps import build_breach
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, live_server):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("manager")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def test_applying_the_recommendation_closes_the_rto_breach(page, live_server, manager):
     build_breach(manager)
-    sign_in(page, live_server)
+    sign_in(page, live_server.url)
     page.goto(f"{live_server.url}/strategy/gaps/")
     enrol = page.locator("#gaps tr[data-key='enrol']")
     assert enrol.locator("[data-verdict]").inner_text() == "Breach"

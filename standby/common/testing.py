@@ -185,3 +185,18 @@ def smtp_server() -> Iterator[SmtpServer]:
         yield SmtpServer(host="127.0.0.1", port=port, messages=messages)
     finally:
         controller.stop()
+
+
+TEST_PASSWORD = "correct-horse-battery"  # noqa: S105 - every test user's (conftest.make_user)
+
+
+def sign_in(
+    page: Any, base_url: str, username: str = "manager", password: str = TEST_PASSWORD
+) -> None:
+    """Sign ``username`` in through the real form (Playwright ``page``), starting afresh."""
+    page.context.clear_cookies()
+    page.goto(f"{base_url}/accounts/login/", timeout=30_000)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/")
