@@ -21,12 +21,13 @@ STANDBY_COMMANDS = {
     "optimise": "the cheapest mix of recovery options that meets every RTO (HiGHS)",
     "remind": "e-mail reminders to those who have not acknowledged a plan (`--days N`)",
     "verify-export": "check a plan export folder: checksums and signature (exit 1 on a problem)",
+    "check-offsite": "re-verify the off-site copies of approved plans (exit 1: outdated/failed)",
     "migrate": "create or update the database tables",
     "check": "check the configuration (`--deploy` for production settings)",
 }
 
 # Spelled with a dash on the command line; Django's command modules use underscores.
-ALIASES = {"verify-export": "verify_export"}
+ALIASES = {"verify-export": "verify_export", "check-offsite": "check_offsite"}
 
 
 def _print_help() -> None:

@@ -25,6 +25,7 @@ import hashlib
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +201,66 @@ def check_target(target: OffsiteTarget, *, actor: Any = None) -> list[OffsiteCop
         if (v.plan.key, v.number) in held
     ]
     return [check_copy(version, target, actor=actor) for version in versions]
+
+
+@dataclass(frozen=True)
+class CurrentCheck:
+    """One active target and one plan's approved version: OK, OUTDATED or FAILED, and why."""
+
+    OK = "OK"
+    OUTDATED = "OUTDATED"
+    FAILED = "FAILED"
+
+    target: OffsiteTarget
+    plan_key: str
+    current: int  # the approved version's number
+    held: int | None  # the newest version the target holds intact as far as known; None: none
+    state: str
+    reason: str = ""
+
+
+def check_current(*, copy_outdated: bool = False, actor: Any = None) -> list[CurrentCheck]:
+    """Re-verify every active target's copy of every plan's approved version (``check-offsite``).
+
+    A target holding the approved version has it read back and verified by :func:`check_copy`
+    and the check recorded, as *Check copies* does: OK, or FAILED with the reason. One holding
+    an older version (or none) is OUTDATED, with the last copy's error if it failed. With
+    ``copy_outdated``, an outdated one — or one whose last copy or check failed — is copied
+    first with :func:`copy_to_target` (which reads the copy back and verifies it): OK or FAILED.
+    """
+    targets = list(OffsiteTarget.objects.filter(active=True))
+    approved: dict[str, PlanVersion] = {}
+    for version in PlanVersion.objects.filter(status=VersionStatus.APPROVED).select_related("plan"):
+        kept = approved.get(version.plan.key)
+        if kept is None or version.number > kept.number:
+            approved[version.plan.key] = version
+    return [
+        _check_current(status.target, holding, approved[holding.plan_key], copy_outdated, actor)
+        for status in target_statuses(targets)
+        for holding in status.holdings
+        if holding.plan_key in approved  # else held, but nothing of the plan is approved now
+    ]
+
+
+def _check_current(
+    target: OffsiteTarget, holding: Holding, version: PlanVersion, copy_outdated: bool, actor: Any
+) -> CurrentCheck:
+    found = partial(CurrentCheck, target, holding.plan_key, version.number)
+    if copy_outdated and holding.outdated:
+        record = copy_to_target(version, target, actor=actor)
+        if record.error:
+            return found(holding.held, CurrentCheck.FAILED, record.error)
+        return found(version.number, CurrentCheck.OK, "copied, read back and verified")
+    if holding.behind:
+        held = "nothing" if holding.held is None else f"v{holding.held}"
+        reason = f"holds {held}, v{version.number} is approved"
+        if holding.last_error:
+            reason += f"; the last copy failed: {holding.last_error}"
+        return found(holding.held, CurrentCheck.OUTDATED, reason)
+    record = check_copy(version, target, actor=actor)
+    if record.error:
+        return found(holding.held, CurrentCheck.FAILED, record.error)
+    return found(holding.held, CurrentCheck.OK, "read back and verified")
 
 
 # -- selectors ---------------------------------------------------------------------------------
