@@ -192,6 +192,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # drf-spectacular names an enum after its field; two "status" fields with different
+    # choices would both be "StatusEnum" (a warning, and numbered names). Name them here.
+    "ENUM_NAME_OVERRIDES": {
+        "PlanVersionStatusEnum": "standby.plans.choices.VersionStatus",
+        "RiskStatusEnum": "standby.risks.choices.RiskStatus",
+    },
 }
 
 LOGGING = {

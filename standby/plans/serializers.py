@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from standby.inventory.models import Node, Person, Team
@@ -197,22 +196,10 @@ class StepMoveSerializer(serializers.Serializer[Any]):
         return attrs
 
 
-# Inline (``allOf``), not a named enum component: drf-spectacular names enums by field name,
-# and a second "status" enum beside the risks' would need ENUM_NAME_OVERRIDES in the settings.
-@extend_schema_field(
-    {
-        "allOf": [{"type": "string", "enum": list(VersionStatus.values)}],
-        "description": "; ".join(f"`{c.value}`: {c.label}" for c in VersionStatus),
-    }
-)
-class VersionStatusField(serializers.CharField):
-    """A version's status (:class:`~standby.plans.choices.VersionStatus`)."""
-
-
 class VersionSerializer(serializers.ModelSerializer[PlanVersion]):
     """A frozen version of the plan: its status and who submitted and approved it."""
 
-    status = VersionStatusField(read_only=True)
+    status = serializers.ChoiceField(choices=VersionStatus.choices, read_only=True)
     submitted_by = serializers.CharField(read_only=True, help_text="The user's name.")
     approved_by = serializers.CharField(read_only=True, allow_null=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
@@ -304,7 +291,7 @@ class DistributionStatusSerializer(serializers.Serializer[Any]):
 
     plan = serializers.CharField()
     version = serializers.IntegerField()
-    status = VersionStatusField()
+    status = serializers.ChoiceField(choices=VersionStatus.choices)
     due_days = serializers.IntegerField(help_text="Days before a missing one is overdue.")
     acknowledged = serializers.IntegerField()
     missing = serializers.IntegerField()
