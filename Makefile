@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export STANDBY_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test lint types imports pytest pytest-sqlite pytest-postgres pytest-browser bench install install-dev clean
+.PHONY: demo test lint types imports pytest pytest-sqlite pytest-postgres pytest-browser bench screenshots install install-dev clean
 
 $(BIN)/standby: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ pytest-postgres: install-dev
 
 bench: install-dev
 	$(BIN)/python -m benchmarks
+
+## make screenshots: the demo in a throwaway data dir, photographed in Chromium into docs/images/.
+screenshots: install-dev
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
