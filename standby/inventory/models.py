@@ -23,9 +23,12 @@ from standby.inventory.choices import (
     TeamRole,
 )
 
+#: The rule for every id (``key``): it names URLs and export folders, so it starts with a letter
+#: or digit ("." and ".." would be folders outside the exports; "-x" reads as an option). The
+#: model file (``standby.modelfile.schema``) and the options catalogue check the same rule.
 KEY_VALIDATOR = RegexValidator(
-    r"^[A-Za-z0-9._-]{1,100}$",
-    "Use 1–100 letters, digits, dots, dashes or underscores.",
+    r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z",
+    "Use 1–100 letters, digits, dots, dashes or underscores, starting with a letter or digit.",
 )
 
 URL_PREFIX = {

@@ -13,8 +13,9 @@ return_to_normal?, steps?, call_tree?, communications?, distribution?}``.
 * ``distribution`` — ``{person, role}``, one entry per person (written sorted by person).
 
 Plan ids are their own namespace (like BIA category ids): a plan may share its id with a node
-or a person. ``scope`` and ``teams`` are sets (written sorted). Versions, approvals,
-acknowledgements and off-site copies are history, not part of the file.
+or a person, but not be a page under /plans/ (:data:`RESERVED_PLAN_IDS`). ``scope`` and
+``teams`` are sets (written sorted). Versions, approvals, acknowledgements and off-site copies
+are history, not part of the file.
 
 The rule the plan builder enforces when steps are moved — a step never comes before a step of
 something its node requires, transitively — is :func:`misplaced_steps`; :func:`model_requires`
@@ -53,6 +54,7 @@ from standby.modelfile.schema import (
 __all__ = [
     "DISTRIBUTION_ROLES",
     "PLAN_TEMPLATES",
+    "RESERVED_PLAN_IDS",
     "SCOPE_KINDS",
     "TEXT_KEYS",
     "CallTreeEntry",
@@ -70,6 +72,9 @@ __all__ = [
 PLAN_TEMPLATES: Final = ("itscm", "nist")
 #: Roles on a distribution list (``standby.plans.choices.DistributionRole``).
 DISTRIBUTION_ROLES: Final = ("key_staff", "recovery_team", "offsite_holder")
+#: Ids a plan cannot have: pages under /plans/ (``standby.plans.urls.RESERVED_KEYS``, which
+#: is derived from the routes; a test keeps the two equal).
+RESERVED_PLAN_IDS: Final = ("ack", "new", "offsite", "stale")
 #: What a plan's scope may name.
 SCOPE_KINDS: Final = frozenset({"process", "service"})
 #: The plan's free-text sections, in the order they are written.
@@ -308,7 +313,13 @@ def _read_plans(value: object, ctx: Context, path: PathParts) -> tuple[Plan, ...
     def read(item: dict[str, Any], where: PathParts) -> Plan | None:
         before = len(ctx.problems)
         plan_id = _id(ctx, item["id"], (*where, "id")) if "id" in item else None
-        if plan_id is not None and plan_id in first:
+        if plan_id in RESERVED_PLAN_IDS:
+            ctx.problem(
+                (*where, "id"),
+                f"{plan_id!r} is a page under /plans/: a plan id cannot be "
+                f"{', '.join(RESERVED_PLAN_IDS[:-1])} or {RESERVED_PLAN_IDS[-1]}",
+            )
+        elif plan_id is not None and plan_id in first:
             ctx.problem(
                 (*where, "id"),
                 f"duplicate plan id {plan_id!r} (already used at {format_path(first[plan_id])})",

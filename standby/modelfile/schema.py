@@ -70,7 +70,8 @@ REQUIRABLE_KINDS: Final = frozenset({"process", "service", "asset", "location", 
 #: them bounded keeps every duration exactly round-trippable through its written spelling.
 MAX_RECOVERY_HOURS: Final = 1_000_000.0
 
-_ID: Final = re.compile(r"[A-Za-z0-9._-]{1,100}")
+#: An id: the database's rule (``standby.inventory.models.KEY_VALIDATOR``), used with fullmatch.
+_ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MAX_CYCLES_REPORTED: Final = 20
@@ -477,7 +478,8 @@ def _id(ctx: Context, value: object, path: PathParts) -> str | None:
         shown = value if len(value) <= 40 else value[:40] + "..."
         ctx.problem(
             path,
-            f"invalid id {shown!r}: use 1 to 100 letters, digits, '-', '_' or '.'",
+            f"invalid id {shown!r}: use 1 to 100 letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit",
         )
         return None
     return value

@@ -9,6 +9,7 @@ offline HTML, the PDF and the JSON export); an approved version is never changed
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -18,10 +19,26 @@ from standby.inventory.models import KEY_VALIDATOR, Node, Person, Team
 from standby.plans.choices import DistributionRole, PlanTemplate, TargetKind, VersionStatus
 
 
+def validate_plan_key(value: str) -> None:
+    """Refuse an id that is a page under /plans/ (``new``, ``stale``…): such a plan would be
+    unreachable. The words are the fixed routes (``standby.plans.urls.RESERVED_KEYS``)."""
+    from standby.plans.urls import RESERVED_KEYS  # at call time: the URLs import the views
+
+    if value in RESERVED_KEYS:
+        words = sorted(RESERVED_KEYS)
+        raise ValidationError(
+            "%(value)r is a page under /plans/: a plan id cannot be %(words)s.",
+            code="reserved",
+            params={"value": value, "words": f"{', '.join(words[:-1])} or {words[-1]}"},
+        )
+
+
 class Plan(models.Model):
     """A recovery plan for a set of processes and services (their dependencies come along)."""
 
-    key = models.CharField("id", max_length=100, unique=True, validators=[KEY_VALIDATOR])
+    key = models.CharField(
+        "id", max_length=100, unique=True, validators=[KEY_VALIDATOR, validate_plan_key]
+    )
     title = models.CharField(max_length=200)
     template = models.CharField(
         max_length=10, choices=PlanTemplate.choices, default=PlanTemplate.ITSCM

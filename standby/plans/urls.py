@@ -1,4 +1,6 @@
-from django.urls import path
+from collections.abc import Iterable
+
+from django.urls import URLPattern, URLResolver, path
 
 from standby.plans import urls_distribution, urls_offsite, views, views_exports
 
@@ -34,3 +36,14 @@ urlpatterns = [
         name="version_export_zip",
     ),
 ]
+
+
+def _fixed_first_segments(patterns: Iterable[URLPattern | URLResolver]) -> frozenset[str]:
+    firsts = (str(pattern.pattern).split("/", 1)[0] for pattern in patterns)
+    return frozenset(first for first in firsts if first and "<" not in first)
+
+
+#: Ids a plan cannot have: the fixed first segments of the routes above ("new", "stale"…). They
+#: come before ``<str:key>/``, so a plan called "new" would never reach its pages. Checked by
+#: ``standby.plans.models.validate_plan_key``; the model file keeps a copy (a test compares).
+RESERVED_KEYS: frozenset[str] = _fixed_first_segments(urlpatterns)

@@ -17,7 +17,7 @@ import yaml
 from standby.modelfile.durations import DurationError, parse_duration
 
 CATALOGUE_FILE = Path(__file__).resolve().parent.parent / "library" / "recovery-options.yaml"
-_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # KEY_VALIDATOR's rule (fullmatch)
 
 
 class CatalogueError(ValueError):
@@ -85,8 +85,11 @@ def _option(item: object, position: int, seen: set[str], problems: list[str]) ->
         return None
     key, name = item.get("id"), item.get("name")
     label = f"option {key!r}" if isinstance(key, str) else f"options, item {position}"
-    if not isinstance(key, str) or not _ID.match(key):
-        problems.append(f"{label}: the id uses 1–100 letters, digits, dots, dashes, underscores")
+    if not isinstance(key, str) or not _ID.fullmatch(key):
+        problems.append(
+            f"{label}: the id uses 1–100 letters, digits, dots, dashes, underscores, "
+            "starting with a letter or digit"
+        )
     elif key in seen:
         problems.append(f"{label}: this id appears twice")
     else:

@@ -37,7 +37,12 @@ class Entity:
         return tuple(c.name for c in self.columns if c.required)
 
 
-ID = Column("id", "Unique across the whole model: letters, digits, . _ -; rows update by id.", True)
+ID = Column(
+    "id",
+    "Unique across the whole model: letters, digits, . _ -, starting with a letter or digit; "
+    "rows update by id.",
+    True,
+)
 NAME = Column("name", "What people call it.", True)
 DESCRIPTION = Column("description", "Free text.")
 OWNER = Column("owner", "The id of the person who answers for it.")

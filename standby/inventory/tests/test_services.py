@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from standby.analysis.model import NodeKind as Kind
@@ -10,7 +11,7 @@ from standby.analysis.model import NodeSpec
 from standby.analysis.model import Requirement as Req
 from standby.common.models import AuditEntry
 from standby.inventory import services
-from standby.inventory.models import Node, Person, Requirement
+from standby.inventory.models import KEY_VALIDATOR, Node, Person, Requirement
 from standby.inventory.selectors import analysis_nodes, dependants_of
 
 
@@ -29,6 +30,41 @@ def graph(manager):
     enrol = node("enrol", "process")
     services.requirement_add(actor=manager, owner=enrol, members=[web])
     return {n.key: n for n in (site, isp_a, isp_b, web, enrol)}
+
+
+BAD_KEYS = [".", "..", ".hidden", "-x", "_x", "a" * 101, "a/b", "bad id!", "a\n"]
+GOOD_KEYS = ["a", "0", "isp-a", "vm_01", "srv.db.2", "x.", "a..b", "A" * 100]
+
+
+def _key_fields():
+    return [
+        field
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if KEY_VALIDATOR in getattr(field, "validators", ())
+    ]
+
+
+def test_every_id_starts_with_a_letter_or_digit():
+    """Ids name URLs and folders: "." and ".." would be folders outside the exports."""
+    fields = _key_fields()
+    labels = {f"{field.model._meta.label}.{field.name}" for field in fields}
+    assert {"inventory.Node.key", "plans.Plan.key", "risks.Threat.key"} <= labels, labels
+    for field in fields:
+        for key in GOOD_KEYS:
+            field.run_validators(key)
+        for key in BAD_KEYS:
+            with pytest.raises(ValidationError, match="starting with a letter or digit"):
+                field.run_validators(key)
+
+
+@pytest.mark.django_db
+def test_a_node_id_of_dots_is_refused(manager):
+    for key in ("..", ".env"):
+        with pytest.raises(ValidationError) as info:
+            services.node_save(actor=manager, node=Node(key=key, kind="service", name="X"))
+        assert "key" in info.value.message_dict
+    assert not Node.objects.exists()
 
 
 @pytest.mark.django_db

@@ -199,9 +199,14 @@ def test_cell_errors_name_the_spreadsheet_row_and_column(manager, base):
         "x-1,,gizmo,acme,hq,soon,",
         "x-2,X2,data,,,,2 of (db-1)",
         "x-3,X3,data,,,,db-9; alice",
+        "..,Dots,data,,,,",
     )
     found = problems(plan)
-    assert (3, "id", "Use 1–100 letters, digits, dots, dashes or underscores.") in found
+    rule = (
+        "Use 1–100 letters, digits, dots, dashes or underscores, starting with a letter or digit."
+    )
+    assert (3, "id", rule) in found
+    assert (7, "id", rule) in found
     assert any(p[:2] == (4, "name") for p in found)
     assert any(p[:2] == (4, "type") and "'gizmo' is not one of" in p[2] for p in found)
     assert (4, "location", "'acme' is a supplier, not a location.") in found
@@ -211,7 +216,7 @@ def test_cell_errors_name_the_spreadsheet_row_and_column(manager, base):
     assert any(p[:2] == (6, "requires") and "Unknown id 'db-9'" in p[2] for p in found)
     assert any(p[:2] == (6, "requires") and "'alice' is a person" in p[2] for p in found)
     assert not any(p[0] == 2 for p in found)
-    assert [row.action for row in plan.rows] == ["create", "error", "error", "error", "error"]
+    assert [row.action for row in plan.rows] == ["create", *["error"] * 5]
 
 
 @pytest.mark.django_db

@@ -231,7 +231,20 @@ def test_two_cycles_are_both_reported():
         (
             ("assets", 0, "id"),
             "lan 1",
-            "assets[0].id: invalid id 'lan 1': use 1 to 100 letters, digits, '-', '_' or '.'",
+            "assets[0].id: invalid id 'lan 1': use 1 to 100 letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit",
+        ),
+        (
+            ("assets", 0, "id"),
+            "..",
+            "assets[0].id: invalid id '..': use 1 to 100 letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit",
+        ),
+        (
+            ("people", 0, "id"),
+            "-rf",
+            "people[0].id: invalid id '-rf': use 1 to 100 letters, digits, '-', '_' or '.', "
+            "starting with a letter or digit",
         ),
         (("assets", 0, "id"), 12, "assets[0].id: expected an id (a string), got an integer"),
         (

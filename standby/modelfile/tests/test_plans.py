@@ -241,7 +241,21 @@ def _entry(part: str, index: int, **changes) -> dict:
         ),
         (
             _with(id="no spaces"),
-            ["plans[0].id: invalid id 'no spaces': use 1 to 100 letters, digits, '-', '_' or '.'"],
+            [
+                "plans[0].id: invalid id 'no spaces': use 1 to 100 letters, digits, '-', '_' or '.', starting with a letter or digit"
+            ],
+        ),
+        (
+            _with(id=".."),
+            [
+                "plans[0].id: invalid id '..': use 1 to 100 letters, digits, '-', '_' or '.', starting with a letter or digit"
+            ],
+        ),
+        (
+            _with(id="new"),
+            [
+                "plans[0].id: 'new' is a page under /plans/: a plan id cannot be ack, new, offsite or stale"
+            ],
         ),
         (_with(title=...), ["plans[0]: missing required key 'title'"]),
         (_with(title=" "), ["plans[0].title: must not be empty"]),

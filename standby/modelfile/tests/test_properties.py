@@ -16,7 +16,7 @@ _text = st.text(
     min_size=1,
     max_size=15,
 ).filter(lambda s: s.strip() != "")
-_ids = st.from_regex(r"[A-Za-z0-9._-]{1,12}", fullmatch=True)
+_ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,11}", fullmatch=True)
 _durations = st.one_of(
     st.none(),
     st.integers(0, 10_000),

@@ -30,7 +30,17 @@ def exports_root() -> Path:
 
 
 def export_dir(plan_key: str, number: int, *, root: Path | None = None) -> Path:
-    return (root or exports_root()) / plan_key / f"v{number}"
+    """``root/<plan_key>/v<number>``, ``root`` being the exports root.
+
+    Plan ids are validated before they are stored, but the folder is not trusted to that: a key
+    that does not name one folder directly inside the root (``..``, ``.``, ``a/b``, an absolute
+    path) raises ``ValueError`` rather than write or serve files elsewhere.
+    """
+    base = root or exports_root()
+    plan_folder = base / plan_key
+    if not plan_key or plan_folder.resolve().parent != base.resolve():
+        raise ValueError(f"plan id {plan_key!r} is not a folder inside the exports root {base}")
+    return plan_folder / f"v{number}"
 
 
 def write_export(content: PlanContent, folder: Path) -> Path:

@@ -99,6 +99,18 @@ def test_bad_input_answers_400_with_field_errors(small):
     assert not Plan.objects.filter(key__in=["empty", "bad id!"]).exists()
 
 
+def test_ids_that_are_pages_or_dots_are_refused(small):
+    client = _client(small["manager"])
+    for key, message in (
+        ("stale", "a plan id cannot be ack, new, offsite or stale"),
+        ("..", "starting with a letter or digit"),
+    ):
+        response = client.post(API, {"id": key, "title": "x", "scope": ["payroll"]}, format="json")
+        assert response.status_code == 400
+        assert message in response.json()["error"]["details"]["id"][0]
+    assert not Plan.objects.filter(key__in=["stale", ".."]).exists()
+
+
 def test_update_needs_the_revision_read_and_a_stale_one_is_409(small):
     plan = small["plan"]
     client = _client(small["manager"])

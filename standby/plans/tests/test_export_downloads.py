@@ -202,3 +202,16 @@ def test_downloads_are_read_only(approved, client):
     client.force_login(approved.approved_by)
     assert client.post(_file_url(approved, "plan.pdf")).status_code == 405
     assert client.post(_zip_url(approved)).status_code == 405
+
+
+def test_each_plan_has_its_own_folder_under_the_exports_root(tmp_path):
+    assert export_dir("it-recovery", 2, root=tmp_path) == tmp_path / "it-recovery" / "v2"
+    assert export_dir("v1.2", 1, root=tmp_path) == tmp_path / "v1.2" / "v1"
+
+
+@pytest.mark.parametrize("key", ["..", ".", "", "../other", "a/b", "/etc", "../../.."])
+def test_an_export_folder_never_leaves_the_exports_root(tmp_path, key):
+    """Ids are validated before they are stored, but a folder name is not trusted to them."""
+    root = tmp_path / "data" / "exports"
+    with pytest.raises(ValueError, match="not a folder inside"):
+        export_dir(key, 1, root=root)

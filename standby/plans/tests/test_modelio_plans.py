@@ -195,7 +195,7 @@ def test_a_file_with_a_bad_plan_changes_nothing(demo):
     plan["steps"][1]["node"] = "no-such-node"
     plan["title"] = "x" * 201
     data["plans"].append(
-        {"id": "new", "title": "New", "template": "itscm", "scope": ["svc-mis"], "teams": ["zz"]}
+        {"id": "add", "title": "Add", "template": "itscm", "scope": ["svc-mis"], "teams": ["zz"]}
     )
     before = counts()
     with pytest.raises(ModelFileError) as info:
@@ -230,12 +230,12 @@ def test_a_dry_run_reports_the_plans_and_writes_nothing(demo):
     first = export()
     data = load_bytes(first.encode(), filename="m.yaml")
     assert isinstance(data, dict)
-    data["plans"].append({"id": "new", "title": "New", "template": "nist", "scope": ["svc-mis"]})
+    data["plans"].append({"id": "more", "title": "More", "template": "nist", "scope": ["svc-mis"]})
     data["plans"][0]["purpose"] = "Changed."
     before = counts()
     report = modelio.model_import(actor=demo, model=data, dry_run=True)
     assert report.sections["plans"] == modelio.SectionReport(
-        created=("new",), changed=(services.DEMO_PLAN_KEY,)
+        created=("more",), changed=(services.DEMO_PLAN_KEY,)
     )
     assert counts() == before
 

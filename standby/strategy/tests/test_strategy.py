@@ -66,6 +66,16 @@ def test_a_bad_catalogue_names_every_problem():
     ]
 
 
+def test_a_catalogue_id_starts_with_a_letter_or_digit():
+    text = "version: 1\noptions:\n  - {id: '..', name: Dots, recovery_time: {typical: 1h}}\n"
+    with pytest.raises(CatalogueError) as error:
+        parse_catalogue(text)
+    assert error.value.problems == [
+        "option '..': the id uses 1–100 letters, digits, dots, dashes, underscores, "
+        "starting with a letter or digit"
+    ]
+
+
 @pytest.mark.django_db
 def test_loading_the_catalogue_twice_keeps_options_edited_by_hand(manager, catalogue):
     warm = catalogue["intermediate-recovery"]
