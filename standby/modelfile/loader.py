@@ -10,15 +10,16 @@ Hostile input is refused before it can cost much:
 * the text must be UTF-8 (a byte-order mark is stripped) without NUL bytes;
 * YAML anchors, aliases and explicit tags (``!!python/object``...) are refused as soon as the
   parser meets them, so an alias bomb is never expanded and no constructor ever runs;
-* every string is at most ``max_string_length`` characters and collections nest at most
-  ``max_depth`` deep;
+* every string is at most ``max_string_length`` characters — except the free text at
+  :data:`TEXT_PATHS` (Markdown the database keeps in a ``TextField``), at most
+  ``max_text_length`` — and collections nest at most ``max_depth`` deep;
 * a key repeated in one mapping is an error (YAML and JSON).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Final, Literal
 
 import yaml
@@ -43,16 +44,67 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_DEPTH",
     "DEFAULT_MAX_STRING_LENGTH",
+    "DEFAULT_MAX_TEXT_LENGTH",
+    "TEXT_PATHS",
     "detect_format",
     "load_bytes",
 ]
 
 #: Largest file accepted, in bytes (50 MB).
 DEFAULT_MAX_BYTES: Final = 50 * 1024 * 1024
-#: Longest string accepted (keys and values), in characters.
+#: Longest string accepted (keys and values), in characters, but for the text at TEXT_PATHS.
 DEFAULT_MAX_STRING_LENGTH: Final = 10_000
+#: Longest string accepted at :data:`TEXT_PATHS`, in characters.
+DEFAULT_MAX_TEXT_LENGTH: Final = 100_000
 #: Deepest nesting of mappings and lists accepted (the format itself needs 5).
 DEFAULT_MAX_DEPTH: Final = 32
+
+
+def _pattern(spelled: str) -> tuple[str, ...]:
+    """``"plans[*].steps[*].procedure"`` → ``("plans", "*", "steps", "*", "procedure")``."""
+    return tuple(spelled.replace("[*]", ".*").split("."))
+
+
+_NODE_SECTIONS: Final = ("processes", "services", "assets", "locations", "suppliers")
+_PLAN_TEXTS: Final = (
+    "purpose",
+    "invocation_triggers",
+    "invocation_authority",
+    "invocation_procedure",
+    "return_to_normal",
+    "steps[*].procedure",
+    "steps[*].verification",
+    "communications[*].message",
+)
+_BIA_TEXTS: Final = ("rto_override", "reasons.rto", "reasons.rpo", "reasons.wrt", "reasons.mbco")
+#: Where a string value may be up to ``max_text_length`` long (``"*"``: any list item): the
+#: model file's free-text fields, each a ``TextField`` in the database — node descriptions,
+#: contract guarantees, BIA reasons, and a plan's texts, step procedures and messages.
+TEXT_PATHS: Final = frozenset(
+    _pattern(spelled)
+    for spelled in (
+        *(f"{section}[*].description" for section in _NODE_SECTIONS),
+        "suppliers[*].contracts[*].guarantees",
+        *(f"{section}[*].{key}" for section in ("processes", "services") for key in _BIA_TEXTS),
+        *(f"plans[*].{key}" for key in _PLAN_TEXTS),
+    )
+)
+
+
+def _is_text_path(parts: Sequence[str | int], text_paths: Collection[tuple[str, ...]]) -> bool:
+    """Whether ``parts`` (a value's path) matches one of ``text_paths``.
+
+    >>> _is_text_path(["plans", 3, "steps", 0, "procedure"], TEXT_PATHS)
+    True
+    >>> _is_text_path(["plans", 3, "title"], TEXT_PATHS)
+    False
+    """
+    return tuple("*" if isinstance(part, int) else part for part in parts) in text_paths
+
+
+def _too_long(length: int, limit: int) -> str:
+    return f"a string of {length} characters is longer than the limit of {limit}"
+
 
 _BOM: Final = b"\xef\xbb\xbf"
 _MAX_PROBLEMS: Final = 200
@@ -90,7 +142,7 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     ----------
     text
         The document.
-    max_string_length, max_depth
+    max_string_length, max_depth, max_text_length, text_paths
         Limits, see :func:`load_bytes`.
 
     Examples
@@ -99,9 +151,19 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     {'a': [1, 'x']}
     """
 
-    def __init__(self, text: str, *, max_string_length: int, max_depth: int) -> None:
+    def __init__(
+        self,
+        text: str,
+        *,
+        max_string_length: int,
+        max_depth: int,
+        max_text_length: int = DEFAULT_MAX_TEXT_LENGTH,
+        text_paths: Collection[tuple[str, ...]] = TEXT_PATHS,
+    ) -> None:
         super().__init__(text)
         self.max_string_length = max_string_length
+        self.max_text_length = max(max_text_length, max_string_length)
+        self.text_paths = text_paths
         self.max_depth = max_depth
         self.problems: list[Problem] = []
 
@@ -166,14 +228,23 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
         documents = 0
         no_key = _NO_KEY
 
-        def path() -> str:
-            parts: list[str | int] = []
+        def parts() -> list[str | int]:
+            out: list[str | int] = []
             for container, key, _dup in stack:
                 if isinstance(container, list):
-                    parts.append(len(container))
+                    out.append(len(container))
                 elif key is not no_key:
-                    parts.append(str(key))
-            return format_path(parts)
+                    out.append(str(key))
+            return out
+
+        def path() -> str:
+            return format_path(parts())
+
+        def limit_here() -> int:
+            """The limit of the scalar about to be added: a value at a text path has more."""
+            if not stack or (isinstance(stack[-1][0], dict) and stack[-1][1] is no_key):
+                return max_len  # the document itself, or a mapping key
+            return self.max_text_length if _is_text_path(parts(), self.text_paths) else max_len
 
         def add(value: object, event: Event) -> None:
             nonlocal root
@@ -214,11 +285,11 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc,valid-type]
                         path(), f"tags such as {event.tag!r} are not allowed ({self._where(event)})"
                     )
                 if len(event.value) > max_len:
-                    self._problem(
-                        path(),
-                        f"a string of {len(event.value)} characters is longer than the limit of "
-                        f"{max_len} ({self._where(event)})",
-                    )
+                    limit = limit_here()
+                    if len(event.value) > limit:
+                        self._problem(
+                            path(), f"{_too_long(len(event.value), limit)} ({self._where(event)})"
+                        )
                 add(self._scalar(event), event)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if event.anchor is not None:
@@ -280,31 +351,41 @@ def _json_constant(name: str) -> object:
 _Entry = tuple[object, int, Any, str | int | None]
 
 
-def _check_json(data: object, max_string_length: int, max_depth: int) -> list[Problem]:
+def _check_json(
+    data: object,
+    max_string_length: int,
+    max_depth: int,
+    max_text_length: int = DEFAULT_MAX_TEXT_LENGTH,
+    text_paths: Collection[tuple[str, ...]] = TEXT_PATHS,
+) -> list[Problem]:
     """Walk parsed JSON for repeated keys, long strings and deep nesting (iteratively)."""
     problems: list[Problem] = []
+    max_text_length = max(max_text_length, max_string_length)
     # Each entry: (value, depth, parent entry, key in parent): paths are spelled only on error.
     todo: list[_Entry] = [(data, 0, None, None)]
 
-    def path(entry: _Entry | None) -> str:
-        parts: list[str | int] = []
+    def parts(entry: _Entry | None) -> list[str | int]:
+        out: list[str | int] = []
         while entry is not None and entry[3] is not None:
-            parts.append(entry[3])
+            out.append(entry[3])
             entry = entry[2]
-        return format_path(reversed(parts))
+        return out[::-1]
+
+    def path(entry: _Entry | None) -> str:
+        return format_path(parts(entry))
 
     while todo and len(problems) < _MAX_PROBLEMS:
         entry = todo.pop()
         value, depth = entry[0], entry[1]
         if isinstance(value, str):
             if len(value) > max_string_length:
-                problems.append(
-                    Problem(
-                        path(entry),
-                        f"a string of {len(value)} characters is longer than the limit of "
-                        f"{max_string_length}",
-                    )
+                limit = (
+                    max_text_length
+                    if _is_text_path(parts(entry), text_paths)
+                    else max_string_length
                 )
+                if len(value) > limit:
+                    problems.append(Problem(path(entry), _too_long(len(value), limit)))
             continue
         if not isinstance(value, dict | list):
             continue
@@ -382,6 +463,8 @@ def load_bytes(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_string_length: int = DEFAULT_MAX_STRING_LENGTH,
     max_depth: int = DEFAULT_MAX_DEPTH,
+    max_text_length: int = DEFAULT_MAX_TEXT_LENGTH,
+    text_paths: Collection[tuple[str, ...]] = TEXT_PATHS,
 ) -> object:
     """Read a model file's bytes (YAML or JSON) into plain data, safely.
 
@@ -394,7 +477,12 @@ def load_bytes(
     max_bytes
         Refuse larger files, before decoding or parsing them.
     max_string_length
-        Refuse any key or string value longer than this many characters.
+        Refuse any key or string value longer than this many characters, but for text:
+    max_text_length
+        Refuse a string value at one of ``text_paths`` longer than this many characters.
+    text_paths
+        Where long text is allowed: paths as tuples of keys, ``"*"`` for any list index
+        (default :data:`TEXT_PATHS`, the model file's free-text fields).
     max_depth
         Refuse mappings and lists nested deeper than this.
 
@@ -428,12 +516,31 @@ def load_bytes(
     fmt = detect_format(data, filename)
     text = _decode(data)
     if fmt == "json":
-        return _load_json(text, max_string_length=max_string_length, max_depth=max_depth)
-    loader = StrictLoader(text, max_string_length=max_string_length, max_depth=max_depth)
+        return _load_json(
+            text,
+            max_string_length=max_string_length,
+            max_depth=max_depth,
+            max_text_length=max_text_length,
+            text_paths=text_paths,
+        )
+    loader = StrictLoader(
+        text,
+        max_string_length=max_string_length,
+        max_depth=max_depth,
+        max_text_length=max_text_length,
+        text_paths=text_paths,
+    )
     return loader.build()
 
 
-def _load_json(text: str, *, max_string_length: int, max_depth: int) -> object:
+def _load_json(
+    text: str,
+    *,
+    max_string_length: int,
+    max_depth: int,
+    max_text_length: int,
+    text_paths: Collection[tuple[str, ...]],
+) -> object:
     try:
         data = json.loads(text, object_pairs_hook=_json_object, parse_constant=_json_constant)
     except json.JSONDecodeError as exc:
@@ -444,7 +551,7 @@ def _load_json(text: str, *, max_string_length: int, max_depth: int) -> object:
         raise ModelFileError.single("", f"nested deeper than the limit of {max_depth}") from None
     except ValueError as exc:  # NaN/Infinity, or an integer with thousands of digits
         raise ModelFileError.single("", f"not valid JSON: {exc}") from None
-    problems = _check_json(data, max_string_length, max_depth)
+    problems = _check_json(data, max_string_length, max_depth, max_text_length, text_paths)
     if problems:
         raise ModelFileError(problems)
     return data

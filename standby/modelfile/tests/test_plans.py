@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 from standby.modelfile.dump import dump
 from standby.modelfile.errors import ModelFileError
-from standby.modelfile.loader import load_bytes
+from standby.modelfile.loader import TEXT_PATHS, load_bytes
 from standby.modelfile.plans import (
     CallTreeEntry,
     Communication,
@@ -186,6 +188,79 @@ def test_sets_are_written_sorted_and_ordered_lists_keep_their_order():
     assert text.index("role: recovery_team") < text.index("role: key_staff")
     assert text.index("- caller: ann") < text.index("- callee: ann")
     assert "purpose:" not in text
+
+
+def _markdown(length: int) -> str:
+    line = "1. Restore the volume from the nightly snapshot, then check `fsck` is clean.\n"
+    return (line * (length // len(line) + 1))[:length]
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_long_markdown_is_written_and_read_back(fmt):
+    """Text fields are TextFields in the database: far longer than the 10,000-character limit of
+    other strings."""
+    data = _base()
+    plan = data["plans"][0]
+    plan["steps"][1]["procedure"] = _markdown(50_000)
+    plan["purpose"] = _markdown(99_999) + "."
+    plan["communications"][0]["message"] = _markdown(60_000)
+    model = validate(data)
+    text = dump(model, fmt=fmt)
+    again = _read(text, f"m.{fmt}")
+    assert again == model
+    assert model_plans(again)[0].steps[1].procedure == _markdown(50_000)
+    assert dump(again, fmt=fmt) == text
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "json"])
+def test_text_over_100000_characters_is_refused_with_its_path(fmt):
+    data = _base()
+    data["plans"][0]["steps"][1]["procedure"] = _markdown(200_000)
+    data["plans"][0]["title"] = "x" * 10_001  # not a text field: the 10,000 limit holds
+    text = json.dumps(data, default=str) if fmt == "json" else yaml.safe_dump(data)
+    with pytest.raises(ModelFileError) as info:
+        load_bytes(text.encode(), filename=f"m.{fmt}")
+    problems = sorted(str(p).split(" (line")[0] for p in info.value.problems)
+    assert problems == [
+        "plans[0].steps[1].procedure: a string of 200000 characters is longer than the limit of "
+        "100000",
+        "plans[0].title: a string of 10001 characters is longer than the limit of 10000",
+    ]
+
+
+def _set(data: dict, pattern: tuple[str, ...], value: str) -> None:
+    """Put ``value`` at ``pattern`` ("*" is the first item), making the mappings on the way."""
+    target: object = data
+    for part in pattern[:-1]:
+        if part == "*":
+            assert isinstance(target, list)
+            assert target, pattern
+            target = target[0]
+        else:
+            assert isinstance(target, dict)
+            target = target.setdefault(part, {})
+    assert isinstance(target, dict)
+    target[pattern[-1]] = value
+
+
+def test_every_text_path_is_a_text_field_that_round_trips():
+    data = _base()
+    data["suppliers"] = [
+        {"id": "vendor", "name": "Vendor", "contracts": [{"id": "sla", "guarantees": "4 h"}]}
+    ]
+    data["processes"][0]["rto"] = "4h"
+    long = {pattern: f"{'.'.join(pattern)}: " + _markdown(30_000) for pattern in TEXT_PATHS}
+    for pattern, value in long.items():
+        _set(data, pattern, value)
+    text = dump(validate(data))
+    again = load_bytes(text.encode(), filename="m.yaml")
+    assert isinstance(again, dict)
+    for pattern, value in long.items():
+        found: object = again
+        for part in pattern:
+            found = found[0] if part == "*" else found[part]  # type: ignore[index]
+        assert found == value, pattern
+    assert dump(validate(again)) == text
 
 
 def test_minimal_plan_and_empty_scope():

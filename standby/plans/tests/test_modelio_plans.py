@@ -170,6 +170,38 @@ def test_plans_built_with_the_services_round_trip(small):
     assert export() == first
 
 
+def _markdown(length: int) -> str:
+    line = "- Check the **backup** log, then restore the volume.\n"
+    return (line * (length // len(line) + 1))[:length]
+
+
+def test_a_long_procedure_is_exported_and_loaded_back(small):
+    """A procedure is a TextField: 50,000 characters write and read back; 200,000 (over the
+    model file's text limit) are refused with the path, and nothing is written."""
+    manager = small["manager"]
+    step = PlanStep.objects.order_by("position").first()
+    assert step is not None
+    step.procedure = _markdown(50_000)
+    services.step_save(actor=manager, step=step, expected_revision=Plan.objects.get().revision)
+    first = export()
+    assert _plan_of(first, "critical")["steps"][0]["procedure"] == _markdown(50_000)
+
+    empty_database()
+    load(manager, first)
+    assert PlanStep.objects.order_by("position").first().procedure == _markdown(50_000)
+    assert export() == first
+
+    step = PlanStep.objects.order_by("position").first()
+    step.procedure = _markdown(200_000)
+    services.step_save(actor=manager, step=step, expected_revision=Plan.objects.get().revision)
+    before = counts()
+    with pytest.raises(ModelFileError) as info:
+        modelio.model_import_bytes(actor=manager, data=export().encode(), filename="m.yaml")
+    assert [p.path for p in info.value.problems] == ["plans[0].steps[0].procedure"]
+    assert "longer than the limit of 100000" in str(info.value)
+    assert counts() == before
+
+
 def test_export_reads_plans_in_seven_queries_and_none_without(small):
     Plan.objects.all().delete()
     with CaptureQueriesContext(connection) as without:
