@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from standby.plans.content import PlanContent
-from standby.plans.exports.timeline import GanttRow, gantt_svg
+from standby.plans.exports.timeline import GanttRow, duration_text, gantt_svg
 
 TEMPLATE = "plans/export_plan.html"
 MEDIA = ("screen", "offline", "pdf")
@@ -150,11 +150,7 @@ def when(value: str | None, *, date_only: bool = False) -> str:
 
 
 def hours(value: float | None) -> str:
-    if value is None:
-        return "—"
-    if value >= 48 and value % 24 == 0:
-        return f"{value / 24:g} d"
-    return f"{value:g} h"
+    return "—" if value is None else duration_text(value)
 
 
 def tel(number: str) -> str:

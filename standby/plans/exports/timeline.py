@@ -90,14 +90,22 @@ def gantt_svg(rows: Sequence[GanttRow], *, title: str) -> str:
             continue
         x0, x1 = x_of(row.start), x_of(row.finish)
         bars.append(f"M{x0:.1f} {y + 3}h{max(x1 - x0, 1.5):.1f}v{ROW_HEIGHT - 6}H{x0:.1f}Z")
-        parts.append(_text(x1 + 3, y + 11, _hours(row.finish)))
+        parts.append(_text(x1 + 3, y + 11, duration_text(row.finish)))
     if bars:
         parts.append(f'<path d="{"".join(bars)}" fill="{BAR_COLOUR}"/>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _hours(value: float) -> str:
-    if value >= 48 and math.isclose(value % 24, 0):
-        return f"{value / 24:g} d"
-    return f"{value:g} h"
+def duration_text(value: float) -> str:
+    """Hours as people read them: "6 h", "0.75 h"; from 48 h on in days ("14 d", "14 d 8 h").
+
+    >>> [duration_text(h) for h in (0.75, 24, 47.5, 48, 344, 392.5)]
+    ['0.75 h', '24 h', '47.5 h', '2 d', '14 d 8 h', '16 d 8.5 h']
+    """
+    if value < 48:
+        return f"{value:g} h"
+    days, rest = divmod(value, 24)
+    if math.isclose(rest, 0, abs_tol=1e-9) or math.isclose(rest, 24, abs_tol=1e-9):
+        return f"{round(value / 24):g} d"
+    return f"{days:g} d {round(rest, 2):g} h"
