@@ -43,3 +43,19 @@ def small(manager: Any) -> dict[str, Any]:
         actor=manager, plan=Plan(key="critical", title="Critical processes"), scope=[process]
     )
     return {"manager": manager, "plan": plan, "process": process}
+
+
+@pytest.fixture
+def plan(db: None) -> Any:
+    """An empty plan "it-recovery" (give it versions with ``versions.approve``)."""
+    from standby.plans.models import Plan
+
+    return Plan.objects.create(key="it-recovery", title="IT recovery plan")
+
+
+@pytest.fixture
+def share(tmp_path: Any) -> Any:
+    """An existing folder standing for a mounted share or drive."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    return folder

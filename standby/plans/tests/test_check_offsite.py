@@ -3,54 +3,20 @@ one line each, recorded like *Check copies*, exit status 1 when any is outdated 
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from io import StringIO
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from standby.common.models import AuditEntry
-from standby.plans.choices import VersionStatus
 from standby.plans.exports.manifest import verify_export
 from standby.plans.exports.offsite import copy_version, target_statuses
-from standby.plans.exports.sample import synthetic_content
-from standby.plans.models import OffsiteCopy, OffsiteTarget, Plan, PlanVersion
+from standby.plans.models import OffsiteCopy, OffsiteTarget, Plan
+from standby.plans.tests.versions import approve
 
 pytestmark = pytest.mark.django_db
-
-
-def approve(plan: Plan, number: int, manager: Any) -> PlanVersion:
-    PlanVersion.objects.filter(plan=plan, status=VersionStatus.APPROVED).update(
-        status=VersionStatus.SUPERSEDED
-    )
-    now = timezone.now()
-    return PlanVersion.objects.create(
-        plan=plan,
-        number=number,
-        status=VersionStatus.APPROVED,
-        content=synthetic_content(steps=2, contacts=2, number=number),
-        data_as_of=now - dt.timedelta(minutes=5),
-        submitted_at=now - dt.timedelta(minutes=4),
-        submitted_by=manager,
-        approved_at=now,
-        approved_by=manager,
-    )
-
-
-@pytest.fixture
-def plan() -> Plan:
-    return Plan.objects.create(key="it-recovery", title="IT recovery plan")
-
-
-@pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "share"
-    folder.mkdir()
-    return folder
 
 
 @pytest.fixture

@@ -2,43 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 
 import pytest
-from django.utils import timezone
 
-from standby.plans.choices import TargetKind, VersionStatus
+from standby.plans.choices import TargetKind
 from standby.plans.exports import export_dir, export_version, on_approval
 from standby.plans.exports.manifest import verify_export
 from standby.plans.exports.offsite import check_copy, copy_version, target_statuses
-from standby.plans.exports.sample import synthetic_content
-from standby.plans.models import OffsiteCopy, OffsiteTarget, Plan, PlanVersion
+from standby.plans.models import OffsiteCopy, OffsiteTarget
+from standby.plans.tests.versions import approve
 
 pytestmark = pytest.mark.django_db
-
-
-def approve(plan: Plan, number: int, manager) -> PlanVersion:
-    PlanVersion.objects.filter(plan=plan, status=VersionStatus.APPROVED).update(
-        status=VersionStatus.SUPERSEDED
-    )
-    now = timezone.now()
-    return PlanVersion.objects.create(
-        plan=plan,
-        number=number,
-        status=VersionStatus.APPROVED,
-        content=synthetic_content(steps=2, contacts=2, number=number),
-        data_as_of=now - dt.timedelta(minutes=5),
-        submitted_at=now - dt.timedelta(minutes=4),
-        submitted_by=manager,
-        approved_at=now,
-        approved_by=manager,
-    )
-
-
-@pytest.fixture
-def plan():
-    return Plan.objects.create(key="it-recovery", title="IT recovery plan")
 
 
 def test_export_version_writes_a_verifiable_folder_with_the_approval(plan, manager):

@@ -7,7 +7,6 @@ HTTP stands in for it (no network). boto3 and moto come with the dev extra.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import sys
 import urllib.request
 from collections.abc import Iterator
@@ -17,16 +16,15 @@ import boto3
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.urls import reverse
-from django.utils import timezone
 from moto.server import ThreadedMotoServer
 
-from standby.plans.choices import TargetKind, VersionStatus
+from standby.plans.choices import TargetKind
 from standby.plans.exports import export_dir
 from standby.plans.exports.manifest import MANIFEST, _public_pem
 from standby.plans.exports.offsite import check_target, copy_version, target_statuses
 from standby.plans.exports.s3 import credentials, location_problems, parse_location
-from standby.plans.exports.sample import synthetic_content
-from standby.plans.models import OffsiteCopy, OffsiteTarget, Plan, PlanVersion
+from standby.plans.models import OffsiteCopy, OffsiteTarget
+from standby.plans.tests.versions import approve
 
 BUCKET = "standby-plans"
 FILES = {"manifest.json", "manifest.sig", "plan.html", "plan.json", "plan.pdf", "signing-key.pub"}
@@ -62,29 +60,6 @@ def bucket(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     )
     client.create_bucket(Bucket=BUCKET)
     return client
-
-
-def approve(plan: Plan, number: int, manager: Any) -> PlanVersion:
-    PlanVersion.objects.filter(plan=plan, status=VersionStatus.APPROVED).update(
-        status=VersionStatus.SUPERSEDED
-    )
-    now = timezone.now()
-    return PlanVersion.objects.create(
-        plan=plan,
-        number=number,
-        status=VersionStatus.APPROVED,
-        content=synthetic_content(steps=2, contacts=2, number=number),
-        data_as_of=now - dt.timedelta(minutes=5),
-        submitted_at=now - dt.timedelta(minutes=4),
-        submitted_by=manager,
-        approved_at=now,
-        approved_by=manager,
-    )
-
-
-@pytest.fixture
-def plan(db: None) -> Plan:
-    return Plan.objects.create(key="it-recovery", title="IT recovery plan")
 
 
 @pytest.fixture
