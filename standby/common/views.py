@@ -1,10 +1,16 @@
-"""Home, the not-yet-available areas, the audit log and the error pages."""
+"""Home, the not-yet-available areas, the audit log, the error pages and /favicon.ico."""
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from standby.accounts.choices import Capability
@@ -23,6 +29,26 @@ def home(request: AuthedRequest) -> HttpResponse:
     next_steps = [area for area in AREAS if not area.available]
     context = {"areas": AREAS, "next_steps": next_steps, "stale_plans": staleness.stale_plans()}
     return render(request, "common/home.html", context)
+
+
+FAVICON = "standby/favicon.svg"
+
+
+@functools.cache
+def _favicon() -> bytes:
+    found = finders.find(FAVICON)
+    if not isinstance(found, str):
+        raise Http404("No icon.")
+    return Path(found).read_bytes()
+
+
+@login_not_required
+@require_safe
+@cache_control(public=True, max_age=86_400)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers ask for by themselves on pages that do not link an icon
+    (the API's JSON, a file): the SVG icon that ``base.html`` links to."""
+    return HttpResponse(_favicon(), content_type="image/svg+xml")
 
 
 @require_safe

@@ -37,6 +37,7 @@ ACCESS: dict[str, Access] = {
     "common:area_not_available": Access(get=ALL, kwargs=lambda o: {"slug": "exercises"}),
     "common:audit_list": Access(get=AUDIT_READERS),
     "common:audit_detail": Access(get=AUDIT_READERS, kwargs=lambda o: {"pk": o["entry"].pk}),
+    "common:favicon": Access(get=ALL, public=True),
     "accounts:login": Access(get=ALL, public=True),
     "accounts:logout": Access(get=frozenset(), post=ALL, self_service=True),
     "accounts:password_change": Access(get=ALL, post=ALL, self_service=True),
