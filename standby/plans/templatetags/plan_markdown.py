@@ -1,4 +1,5 @@
-"""``{{ text|markdown }}``: Markdown rendered and sanitised (see :mod:`standby.common.markdown`)."""
+"""``{{ text|markdown }}``: Markdown rendered and sanitised (see :mod:`standby.common.markdown`);
+``{{ value|hours }}``: a duration; ``{{ iso|when }}``: a date-time as the exports write it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from standby.common.markdown import render_markdown
+from standby.plans.exports.render import when
 
 register = template.Library()
 
@@ -23,3 +25,10 @@ def hours_filter(value: float | None) -> str:
     from standby.analysis.bia import format_hours
 
     return format_hours(float(value))
+
+
+@register.filter(name="when")
+def when_filter(value: str | None, arg: str = "") -> str:
+    """An ISO date-time from a plan's content as the exports show it (``2026-11-29 10:00
+    UTC``); ``|when:"date"`` shows the date only. An em dash when empty."""
+    return when(value, date_only=arg == "date")

@@ -3,6 +3,7 @@ reorder refusal, Markdown sanitising."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -233,6 +234,9 @@ def test_pages_render_a_draft_and_a_version(small, client):
     first = plan.steps.order_by("position").first()
     assert first is not None
     assert first.title in detail
+    # Dates as the exports write them, not raw ISO ("2026-11-29T10:00").
+    assert re.search(r"data as of \d{4}-\d\d-\d\d \d\d:\d\d UTC\s", detail)
+    assert "review by not set" in detail
     page = client.get(version.get_absolute_url()).content.decode()
     assert "version 1" in page
     # The version page shows the document as exported: every step, the timeline, the stamp.
