@@ -19,11 +19,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-@pytest.fixture
-def server(tmp_path):
+def _start(data_dir) -> tuple[str, subprocess.Popen[str]]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
-    env["STANDBY_DATA_DIR"] = str(tmp_path)
+    env["STANDBY_DATA_DIR"] = str(data_dir)
     process = subprocess.Popen(
         [sys.executable, "-m", "standby.cli", "serve", "--port", str(port)],
         env=env,
@@ -32,7 +31,7 @@ def server(tmp_path):
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"{base}/accounts/login/", timeout=1)
@@ -41,9 +40,26 @@ def server(tmp_path):
             if process.poll() is not None:
                 pytest.fail(f"serve exited: {process.stdout.read()}")
             time.sleep(0.2)
-    yield base
+    return base, process
+
+
+def _stop(process: subprocess.Popen[str]) -> str:
     process.terminate()
-    process.wait(timeout=10)
+    output, _ = process.communicate(timeout=10)
+    return output
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("serve")
+
+
+@pytest.fixture(scope="module")
+def server(data_dir):
+    """One server for the module: its first start collects the static files (about a minute)."""
+    base, process = _start(data_dir)
+    yield base
+    _stop(process)
 
 
 def test_serve_redirects_anonymous_to_sign_in_and_serves_static(server):
@@ -56,3 +72,26 @@ def test_serve_redirects_anonymous_to_sign_in_and_serves_static(server):
     with urllib.request.urlopen(f"{server}/static/standby/standby.css", timeout=5) as css:
         assert css.status == 200
         assert b"status-breach" in css.read()
+
+
+def test_static_files_are_collected_once(server, data_dir):
+    """The first start (the fixture's) collected and compressed the static files; the next one,
+    with nothing changed, skips that and still serves them all."""
+    assert (data_dir / "static.collected").is_file()
+    assert (data_dir / "static" / "standby" / "standby.css.gz").is_file()
+    base, process = _start(data_dir)  # the same data dir
+    try:
+        for path in (
+            "standby/standby.css",
+            "standby/favicon.svg",
+            "vendor/htmx/htmx.min.js",
+            "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js",
+        ):
+            with urllib.request.urlopen(f"{base}/static/{path}", timeout=5) as response:
+                assert response.status == 200, path
+        with urllib.request.urlopen(f"{base}/favicon.ico", timeout=5) as icon:
+            assert icon.headers["Content-Type"] == "image/svg+xml"
+    finally:
+        second = _stop(process)
+    assert "Collecting" not in second
+    assert "Standby is serving" in second
