@@ -8,8 +8,9 @@ Reproducible from a checkout, touching nothing but ``docs/images/``:
    ``./var`` and ``DATABASE_URL`` are not used;
 2. ``migrate`` and ``demo`` (the management commands ``make demo`` runs) load the demo
    organisation, Riverside College, with its approved plan and its exports;
-3. the demo has no risks, no one on the plan's distribution list and no off-site target, so
-   :func:`stage` adds a few of each through Standby's own services (validated, audited);
+3. the demo has no risks, no acknowledgement of its plan yet and no off-site target, so
+   :func:`stage` adds a few of each through Standby's own services (validated, audited): some
+   people on the plan's distribution list acknowledge it with the link of the demo's e-mail;
 4. waitress (the server of ``standby serve``) serves it on 127.0.0.1 and a free port in a
    background thread; WhiteNoise serves the static files straight from their finders;
 5. Debian's Chromium (Playwright, launched as the browser tests launch it) signs in as the demo
@@ -109,8 +110,8 @@ def demo_keys() -> dict[str, str]:
     return {"service": service, "plan": DEMO_PLAN_KEY, "version": str(version.number)}
 
 
-# The demo has no risks, nobody on the plan's distribution list and no off-site target: those
-# pages would show their empty states. A few of each are added through the same services the
+# The demo has no risks, no acknowledgement of its plan and no off-site target: those pages
+# would show their empty states. A few of each are added through the same services the
 # pages use (validated and audited), only when the demo has none.
 DEMO_RISKS = [
     # name, category, threats, nodes, owner, inherent (L, I), residual (L, I), treatment, reason
@@ -182,22 +183,32 @@ DEMO_RISKS = [
     ),
 ]
 
-# Who gets the approved plan (person id, role), and who has acknowledged it so far.
-DEMO_DISTRIBUTION = [
-    ("p-hale", "key_staff", True),
-    ("p-price", "key_staff", True),
-    ("p-shah", "recovery_team", True),
-    ("p-okafor", "recovery_team", False),
-    ("p-evans", "recovery_team", False),
-    ("p-davies", "offsite_holder", False),
-]
+# Who on the demo plan's distribution list has acknowledged it so far (person ids).
+DEMO_ACKNOWLEDGED = ("p-hale", "p-price", "p-shah")
+
+
+def demo_ack_links() -> dict[str, str]:
+    """E-mail address → the token of its acknowledgement link, from the demo's e-mails (written
+    to files by ``standby demo``: a file per sending, the messages separated by a dashed line)."""
+    from email import message_from_bytes, policy
+
+    from standby.common.demo import demo_mail_dir
+
+    tokens: dict[str, str] = {}
+    for path in sorted(demo_mail_dir().glob("*.log")):
+        for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            if not raw.strip():
+                continue
+            message = message_from_bytes(raw, policy=policy.default)
+            body = message.get_body(("plain",))
+            token = re.search(r"/plans/ack/([^/\s]+)/", body.get_content() if body else "")
+            if token:
+                tokens[str(message["To"])] = token.group(1)
+    return tokens
 
 
 def stage(offsite_folder: Path, plan_key: str) -> None:
-    """Add risks, a distribution list with acknowledgements and an off-site copy (see above)."""
-    from django.conf import settings
-    from django.core import mail
-
+    """Add risks, acknowledgements of the plan and an off-site copy (see above)."""
     from standby.accounts.models import User
     from standby.inventory.models import Node, Person
     from standby.plans import distribution, services_offsite
@@ -227,24 +238,14 @@ def stage(offsite_folder: Path, plan_key: str) -> None:
             )
     plan = Plan.objects.get(key=plan_key)
     version = distribution.current_version(plan)
-    if version is not None and not plan.distribution.exists():
-        # The e-mails stay in memory; their links acknowledge for some of the people.
-        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-        mail.outbox = []
-        for key, role, _ in DEMO_DISTRIBUTION:
-            distribution.distribution_add(
-                actor=manager, plan=plan, person=Person.objects.get(key=key), role=role
-            )
-        distribution.send_on_approval(version)
-        acknowledging = {
-            Person.objects.get(key=key).email for key, _, done in DEMO_DISTRIBUTION if done
-        }
-        for message in mail.outbox:
-            if message.to[0] in acknowledging:
-                token = re.search(r"/plans/ack/([^/\s]+)/", str(message.body))
-                check(token, f"no acknowledgement link in the e-mail to {message.to[0]}")
-                assert token is not None
-                distribution.acknowledge_by_token(token.group(1))
+    check(version is not None, "the demo has no approved plan")
+    assert version is not None
+    if not version.acknowledgements.filter(acknowledged_at__isnull=False).exists():
+        links = demo_ack_links()
+        for key in DEMO_ACKNOWLEDGED:
+            email = Person.objects.get(key=key).email
+            check(email in links, f"no acknowledgement link in the demo's e-mail to {email}")
+            distribution.acknowledge_by_token(links[email])
     if not OffsiteTarget.objects.exists():
         offsite_folder.mkdir()
         target = services_offsite.target_create(

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from standby.bia.models import BiaRecord, BiaSettings
 from standby.common import audit
+from standby.common import demo as demo_data
 from standby.common.models import AuditEntry
 from standby.inventory import modelio
 from standby.inventory import services as inventory
@@ -103,7 +104,9 @@ def test_the_demo_round_trips_with_its_approved_plan(demo):
     assert "\nplans:\n- id: critical-processes\n" in first
     written = _plan_of(first, services.DEMO_PLAN_KEY)
     assert len(written["steps"]) == plan.steps.count()
-    assert len(written["call_tree"]) == 3
+    assert len(written["call_tree"]) == len(demo_data.DEMO_CALL_TREE)
+    assert len(written["distribution"]) == len(demo_data.DEMO_DISTRIBUTION)
+    assert written["review_by"] == plan.review_by
     assert written["communications"][0]["audience"] == "Students and staff"
 
     again = load(demo, first)  # the same file again: nothing to do
@@ -279,7 +282,8 @@ def test_loading_over_an_approved_plan_keeps_its_versions_and_replaces_the_draft
     middle = plan.call_tree.order_by("position")[1]
     services.call_tree_entry_delete(actor=demo, entry=middle, expected_revision=plan.revision)
     plan.refresh_from_db()
-    assert list(plan.call_tree.values_list("position", flat=True)) == [1, 3]  # a gap
+    tree = len(demo_data.DEMO_CALL_TREE)
+    assert list(plan.call_tree.values_list("position", flat=True)) == [1, *range(3, tree + 1)]
     editor_revision = plan.revision  # someone has the plan open in the pages
     steps_before = list(plan.steps.order_by("position").values_list("pk", flat=True))
     data = load_bytes(export().encode(), filename="m.yaml")
@@ -289,7 +293,13 @@ def test_loading_over_an_approved_plan_keeps_its_versions_and_replaces_the_draft
     written["steps"][0]["procedure"] = "Check the power first."
     written["steps"].append({"title": "Write the report", "owner": "p-hale"})
     written["communications"] = []
-    written["distribution"] = [{"person": "p-hale", "role": "offsite_holder"}]
+    # The demo's list: one person's role changes, one joins, the others leave.
+    assert {"person": "p-hale", "role": "key_staff"} in written["distribution"]
+    written["distribution"] = [
+        {"person": "p-hale", "role": "offsite_holder"},
+        {"person": "p-wilson", "role": "key_staff"},
+    ]
+    left = len(demo_data.DEMO_DISTRIBUTION) - 1
     entries = AuditEntry.objects.count()
 
     report = modelio.model_import(actor=demo, model=data)
@@ -304,9 +314,11 @@ def test_loading_over_an_approved_plan_keeps_its_versions_and_replaces_the_draft
     assert (steps[-1].position, steps[-1].title) == (len(steps), "Write the report")
     assert not plan.communications.exists()
     assert list(plan.distribution.values_list("person__key", "role")) == [
-        ("p-hale", "offsite_holder")
+        ("p-hale", "offsite_holder"),
+        ("p-wilson", "key_staff"),
     ]
-    assert list(plan.call_tree.values_list("position", flat=True)) == [1, 2]  # renumbered
+    renumbered = list(range(1, tree))  # the gap closed
+    assert list(plan.call_tree.values_list("position", flat=True)) == renumbered
     kept = plan.versions.get()  # versions are history: untouched
     assert kept.pk == version.pk
     assert kept.status == VersionStatus.APPROVED
@@ -323,11 +335,13 @@ def test_loading_over_an_approved_plan_keeps_its_versions_and_replaces_the_draft
     assert sorted((e.object_type, e.action) for e in changes) == [
         ("plans.communication", "delete"),
         ("plans.distributionentry", "create"),
+        *[("plans.distributionentry", "delete")] * left,
+        ("plans.distributionentry", "update"),
         ("plans.plan", "update"),
         ("plans.planstep", "create"),
         ("plans.planstep", "update"),
     ]
-    assert report.audit_entries == 5
+    assert report.audit_entries == 6 + left
     assert audit.verify() == (AuditEntry.objects.count(), None)
     # And it can be submitted and approved again as usual.
     fresh = services.plan_submit(actor=demo, plan=plan)

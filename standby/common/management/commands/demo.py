@@ -16,6 +16,11 @@ class Command(BaseCommand):
         result = demo.load_demo()
         if result.loaded:
             self.stdout.write(f"Loaded the demo organisation: {result.summary}")
+            if result.mail_dir is not None:
+                self.stdout.write(
+                    "The plan's approval e-mails (with their acknowledgement links) are in "
+                    f"{result.mail_dir}"
+                )
         else:
             self.stdout.write("The database is not empty: the demo was not loaded.")
         self.stdout.write("Demo sign-in (every demo account has the same password):")
