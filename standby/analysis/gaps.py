@@ -180,6 +180,7 @@ def gap_analysis(
     recovery_time: FloatArray | None = None,
     spofs: Mapping[str, Sequence[str]] | None = None,
     at_risk_share: float = AT_RISK_SHARE,
+    names: Mapping[str, str] | None = None,
 ) -> list[Gap]:
     """Gap analysis of every target in ``objectives`` over ``scenarios``.
 
@@ -199,6 +200,9 @@ def gap_analysis(
         Single points of failure per target if already computed; default computed here.
     at_risk_share
         Share of the RTO from which a worst RTA is "at risk".
+    names
+        Node id to the name people know it by, for the reasons (default: the id). Reasons name
+        a scenario by its ``name``; :attr:`Gap.worst_scenario` keeps its id.
 
     Returns
     -------
@@ -221,7 +225,15 @@ def gap_analysis(
     (2.0, 'user:both', 'at_risk')
     >>> gap.reasons
     ('worst RTA 2 h is 80 % of the RTO 2.5 h; below 80 % is needed to meet it',)
+    >>> (gap,) = gap_analysis(g, {"web": Objectives(rto=1)}, [both], names={"s1": "Server 1"})
+    >>> gap.reasons
+    ('worst RTA 2 h (Both servers) is longer than the RTO 1 h',)
     """
+    names = names or {}
+
+    def name(node: str) -> str:
+        return names.get(node) or node
+
     targets = list(objectives)
     if not targets:
         return []
@@ -236,9 +248,10 @@ def gap_analysis(
         col = back[:, j]
         worst: float | None = 0.0
         worst_sc: str | None = None
+        worst_name = ""
         if col.size and res.down[:, j].any():
             s = int(np.argmax(col))
-            worst_sc = scenarios[s].id
+            worst_sc, worst_name = scenarios[s].id, scenarios[s].name
             worst = None if math.isinf(col[s]) else float(col[s])
         rto = _tightest(obj.rto, obj.required_rto)
         rpo = _tightest(obj.rpo, obj.required_rpo)
@@ -248,33 +261,35 @@ def gap_analysis(
         risk: list[str] = []
         if worst is not None and rto is not None and worst > rto:
             breach.append(
-                f"worst RTA {format_hours(worst)} ({worst_sc}) is longer than the RTO "
+                f"worst RTA {format_hours(worst)} ({worst_name}) is longer than the RTO "
                 f"{format_hours(rto)}"
             )
         if worst is not None and obj.mtpd is not None and worst > obj.mtpd:
             breach.append(
-                f"worst RTA {format_hours(worst)} ({worst_sc}) is longer than the MTPD "
+                f"worst RTA {format_hours(worst)} ({worst_name}) is longer than the MTPD "
                 f"{format_hours(obj.mtpd)}"
             )
         if rpa is not None and rpo is not None and rpa > rpo:
             breach.append(
-                f"recovery point achievable {format_hours(rpa)} ({source}) is longer than the "
-                f"RPO {format_hours(rpo)}"
+                f"recovery point achievable {format_hours(rpa)} ({name(source or '')}) is "
+                f"longer than the RPO {format_hours(rpo)}"
             )
         if rto is None:
             risk.append("no RTO to check against")
         if worst is None:
-            risk.append(f"RTA unknown in scenario {worst_sc} (a recovery time is missing)")
+            risk.append(f"RTA unknown in scenario {worst_name} (a recovery time is missing)")
         elif rto is not None and worst <= rto and worst >= at_risk_share * rto and rto > 0:
             risk.append(
                 f"worst RTA {format_hours(worst)} is {100 * worst / rto:.0f} % of the RTO "
                 f"{format_hours(rto)}; below {100 * at_risk_share:.0f} % is needed to meet it"
             )
         if target_spofs:
-            shown = ", ".join(target_spofs[:5]) + (" …" if len(target_spofs) > 5 else "")
+            shown = ", ".join(name(k) for k in target_spofs[:5]) + (
+                " …" if len(target_spofs) > 5 else ""
+            )
             risk.append(f"{len(target_spofs)} single point(s) of failure: {shown}")
         if rpo is not None and rpa is None and source is not None:
-            risk.append(f"no backup recorded for {source}: recovery point unknown")
+            risk.append(f"no backup recorded for {name(source)}: recovery point unknown")
         verdict: Verdict = "breach" if breach else "at_risk" if risk else "meets"
         out.append(
             Gap(

@@ -59,7 +59,9 @@ class Scenario:
 
 
 def generated_scenarios(
-    graph: CompiledGraph, critical_assets: Iterable[str] = ()
+    graph: CompiledGraph,
+    critical_assets: Iterable[str] = (),
+    names: Mapping[str, str] | None = None,
 ) -> list[Scenario]:
     """The loss of each location, each supplier and each critical asset, in that order.
 
@@ -70,6 +72,9 @@ def generated_scenarios(
     critical_assets
         Ids of assets whose loss alone is a scenario (duplicates are ignored; a location or
         supplier given here is already covered).
+    names
+        Node id to the name people know it by: a named node's scenario is "Loss of <name>";
+        otherwise "Loss of site <id>" (supplier, asset).
 
     Examples
     --------
@@ -80,23 +85,27 @@ def generated_scenarios(
     ...     NodeSpec("dc", NodeKind.LOCATION), NodeSpec("v", NodeKind.SUPPLIER)])
     >>> [s.id for s in generated_scenarios(g, ["db"])]
     ['site:dc', 'supplier:v', 'asset:db']
+    >>> [s.name for s in generated_scenarios(g, ["db"], names={"dc": "Main campus"})]
+    ['Loss of Main campus', 'Loss of supplier v', 'Loss of asset db']
     """
+    names = names or {}
+
+    def title(word: str, node: str) -> str:
+        return f"Loss of {names[node]}" if names.get(node) else f"Loss of {word} {node}"
+
     out: list[Scenario] = []
-    for kind, label, word in (
-        (NodeKind.LOCATION, "site", "Loss of site"),
-        (NodeKind.SUPPLIER, "supplier", "Loss of supplier"),
-    ):
+    for kind, label in ((NodeKind.LOCATION, "site"), (NodeKind.SUPPLIER, "supplier")):
         for i in range(graph.n_nodes):
             if graph.kind_of(i) is kind:
                 node = graph.ids[i]
-                out.append(Scenario(f"{label}:{node}", f"{word} {node}", label, (node,)))  # type: ignore[arg-type]
+                out.append(Scenario(f"{label}:{node}", title(label, node), label, (node,)))  # type: ignore[arg-type]
     seen: set[str] = set()
     for node in critical_assets:
         i = int(graph.indices([node])[0])
         if node in seen or graph.kind_of(i) is not NodeKind.ASSET:
             continue
         seen.add(node)
-        out.append(Scenario(f"asset:{node}", f"Loss of asset {node}", "asset", (node,)))
+        out.append(Scenario(f"asset:{node}", title("asset", node), "asset", (node,)))
     return out
 
 

@@ -89,11 +89,14 @@ def gap_rows(graph: CompiledGraph | None = None) -> list[GapRow]:
     graph = graph or load_graph()
     scenarios = all_scenarios(graph)
     names = {s.id: s.name for s in scenarios}
-    found = core.gap_analysis(graph, _objectives(graph), scenarios, backups=backups_plain())
-    keys = {g.node for g in found}
-    for g in found:
-        keys.update(g.single_points_of_failure)
-    refs = node_refs(sorted(keys))
+    refs = node_refs()
+    found = core.gap_analysis(
+        graph,
+        _objectives(graph),
+        scenarios,
+        backups=backups_plain(),
+        names={key: ref.name for key, ref in refs.items()},
+    )
     order = {"breach": 0, "at_risk": 1, "meets": 2}
     rows = [
         GapRow(
@@ -135,6 +138,9 @@ GAP_COLUMNS: list[tuple[str, Any]] = [
     ("single_points_of_failure", lambda r: "; ".join(r.gap.single_points_of_failure)),
     ("verdict", lambda r: r.verdict_label),
     ("reasons", lambda r: "; ".join(r.gap.reasons)),
+    # Added after the first columns so that readers by position keep working.
+    ("worst_scenario_id", lambda r: r.gap.worst_scenario or ""),
+    ("single_points_of_failure_names", lambda r: "; ".join(n.name for n in r.spofs)),
 ]
 
 

@@ -36,10 +36,11 @@ def user_scenarios() -> list[PlainScenario]:
 
 
 def all_scenarios(graph: CompiledGraph | None = None) -> list[PlainScenario]:
-    """User-defined scenarios first, then the generated ones."""
+    """User-defined scenarios first, then the generated ones, named by node names."""
     graph = graph or load_graph()
     usable = [s for s in user_scenarios() if s.failed and all(k in graph.index for k in s.failed)]
-    return usable + generated_scenarios(graph, critical_assets(graph))
+    names = {key: ref.name for key, ref in node_refs().items()}
+    return usable + generated_scenarios(graph, critical_assets(graph), names)
 
 
 def find_scenario(scenario_id: str, graph: CompiledGraph) -> PlainScenario | None:

@@ -73,7 +73,11 @@ def spof_report(request: AuthedRequest) -> HttpResponse:
 @require_safe
 @capability_required(Capability.VIEW)
 def spof_panel(request: AuthedRequest, key: str) -> HttpResponse:
-    """The single points of failure and failing pairs of one process or service (a partial)."""
+    """The single points of failure and failing pairs of one process or service (a partial).
+
+    ``?show=pairs``: only the pairs (the report's rows already list the single points).
+    """
     node = get_object_or_404(Node, key=key, kind__in=[NodeKind.PROCESS, NodeKind.SERVICE])
     row = selectors.spof_report(with_pairs=True, targets=[node.key])[0]
-    return render(request, "strategy/_spof_panel.html", {"row": row})
+    context = {"row": row, "pairs_only": request.GET.get("show") == "pairs"}
+    return render(request, "strategy/_spof_panel.html", context)

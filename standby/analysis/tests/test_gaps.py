@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from standby.analysis.bia import format_hours
 from standby.analysis.gaps import (
     Backup,
     ContractTerm,
@@ -56,8 +57,8 @@ def test_verdicts_and_reasons():
     assert pay.rpa == 25.0
     assert pay.rpa_source == "db"
     assert pay.reasons[:3] == (
-        "worst RTA 1 d (site:dc) is longer than the RTO 8 h",
-        "worst RTA 1 d (site:dc) is longer than the MTPD 20 h",
+        f"worst RTA {format_hours(24)} (Loss of site dc) is longer than the RTO 8 h",
+        f"worst RTA {format_hours(24)} (Loss of site dc) is longer than the MTPD 20 h",
         "recovery point achievable 25 h (db) is longer than the RPO 12 h",
     )
     assert pay.single_points_of_failure == ("db", "dc")
@@ -67,7 +68,7 @@ def test_verdicts_and_reasons():
     assert by["mail"].verdict == "meets"
     assert by["wiki"].worst_rta is None
     assert by["wiki"].verdict == "at_risk"
-    assert "RTA unknown in scenario asset:x" in by["wiki"].reasons[0]
+    assert "RTA unknown in scenario Loss of asset x" in by["wiki"].reasons[0]
 
 
 def test_no_backup_makes_rpa_unknown():
@@ -104,3 +105,22 @@ def test_contract_gaps_and_backup_findings():
         ("b", "restore_test_missing"),
         ("c", "restore_test_old"),
     ]
+
+
+def test_reasons_name_nodes_and_scenarios_when_names_are_given():
+    g = _model()
+    names = {"db": "Student records", "dc": "Main campus"}
+    (gap,) = gap_analysis(
+        g,
+        {"pay": Objectives(rto=8, rpo=12)},
+        generated_scenarios(g, names=names),
+        backups={"db": Backup(interval=24, replication_lag=1)},
+        names=names,
+    )
+    assert gap.worst_scenario == "site:dc"  # the id stays for links and exports
+    h = format_hours
+    assert gap.reasons == (
+        f"worst RTA {h(24)} (Loss of Main campus) is longer than the RTO {h(8)}",
+        f"recovery point achievable {h(25)} (Student records) is longer than the RPO {h(12)}",
+        "2 single point(s) of failure: Student records, Main campus",
+    )

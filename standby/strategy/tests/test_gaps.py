@@ -17,11 +17,12 @@ from django.urls import reverse
 
 from standby.bia.models import BiaRecord
 from standby.bia.services import record_get_or_create
+from standby.bia.templatetags.bia_tags import hours as hours_filter
 from standby.common.models import AuditEntry
 from standby.inventory import services as inventory
 from standby.inventory.models import Contract, Node
 from standby.strategy import services
-from standby.strategy.models import NodeStrategy, RecoveryOption, StrategyAlternative
+from standby.strategy.models import Backup, NodeStrategy, RecoveryOption, StrategyAlternative
 
 
 def make(actor, key, kind, **extra):
@@ -74,6 +75,60 @@ def test_the_gap_page_shows_the_breach_with_its_scenario_and_reason(client, mana
     assert "Breach" in body
 
 
+def build_named_breach(manager):
+    """The breach, with names unlike the ids and a data asset backed up every 24 h 15 min."""
+    srv = build_breach(manager)
+    srv.name = "Main server (rack 2)"
+    inventory.node_save(actor=manager, node=srv)
+    db = make(manager, "db", "asset", asset_type="data", recovery_time=2)
+    db.name = "Student records"
+    inventory.node_save(actor=manager, node=db)
+    inventory.requirement_add(actor=manager, owner=Node.objects.get(key="web"), members=[db])
+    services.backup_save(actor=manager, backup=Backup(node=db, interval=24, replication_lag=0.25))
+    BiaRecord.objects.filter(node__key="enrol").update(rpo=4)
+    return srv
+
+
+@pytest.mark.django_db
+def test_the_gap_page_names_scenarios_and_nodes_and_lists_the_reasons(client, manager):
+    build_named_breach(manager)
+    client.force_login(manager)
+    body = client.get(reverse("strategy:gap_analysis")).content.decode()
+    # Scenario and node names, not ids.
+    assert "Loss of Main server (rack 2)" in body
+    assert "asset:srv" not in body.replace("/scenarios/asset:srv/", "")
+    assert "Loss of asset srv" not in body
+    assert "(Loss of Main server (rack 2)) is longer than the RTO" in body
+    assert "(Student records) is longer than the RPO 4 h" in body
+    # RPO / recovery point achievable as durations (the one duration filter), not "4 / 24.25".
+    assert f"{hours_filter(4)} / {hours_filter(24.25)}" in body
+    assert "4 / 24.25" not in body
+    # Reasons as a list in a full-width row under the figures; SPOFs behind a disclosure.
+    assert '<tr class="gap-reasons">' in body
+    assert '<td colspan="6"' in body
+    assert "<li>2 single point(s) of failure: Student records, Main server (rack 2)</li>" in body
+    assert "<summary>2 single points of failure</summary>" in body
+
+
+@pytest.mark.django_db
+def test_the_gap_export_keeps_its_columns_and_adds_names_and_ids(client, manager):
+    build_named_breach(manager)
+    client.force_login(manager)
+    text = client.get(reverse("strategy:gap_export"), {"format": "csv"}).content.decode()
+    header, *lines = text.splitlines()
+    assert header.split(",") == [
+        "id", "name", "kind", "mtpd_hours", "rto_hours", "required_rto_hours",
+        "worst_rta_hours", "worst_scenario", "rpo_hours", "rpa_hours",
+        "single_points_of_failure", "verdict", "reasons",
+        "worst_scenario_id", "single_points_of_failure_names",
+    ]  # fmt: skip
+    enrol = next(line for line in lines if line.startswith("enrol,"))
+    assert "Loss of Main server (rack 2)" in enrol
+    assert "asset:srv" in enrol
+    assert "db; srv" in enrol
+    assert "Student records; Main server (rack 2)" in enrol
+
+
 @pytest.mark.django_db
 def test_analyze_gaps_json_gives_the_same_verdicts(manager):
     build_breach(manager)
@@ -117,7 +172,7 @@ def test_the_optimiser_recommends_hot_standby_and_applying_it_closes_the_gap(cli
     enrol = {r.node.key: r for r in gaps}["enrol"]
     # The RTO breach is closed; the server stays a single point of failure (at risk).
     assert (enrol.gap.verdict, enrol.gap.worst_rta) == ("at_risk", 8.0)
-    assert enrol.gap.reasons == ("1 single point(s) of failure: srv",)
+    assert enrol.gap.reasons == ("1 single point(s) of failure: Srv",)
 
 
 @pytest.mark.django_db

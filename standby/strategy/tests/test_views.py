@@ -88,6 +88,47 @@ def test_spof_report_and_panel(client, college):
 
 
 @pytest.mark.django_db
+def test_spof_report_show_pairs_shows_only_the_pairs_and_toggles(client, college):
+    client.force_login(college)
+    body = client.get(reverse("strategy:spof_report")).content.decode()
+    # A disclosure: Bootstrap's collapse flips aria-expanded, the words follow it (CSS).
+    assert 'data-bs-toggle="collapse"' in body
+    assert 'aria-expanded="false" aria-controls="pairs-1"' in body
+    assert (
+        '<span class="if-collapsed">Show pairs</span><span class="if-expanded">Hide pairs</span>'
+        in body
+    )
+    assert "?show=pairs" in body
+    pairs = client.get(reverse("strategy:spof_panel", args=["web"]), {"show": "pairs"})
+    text = pairs.content.decode()
+    assert "Failing pairs" in text
+    assert "Single points of failure" not in text
+    # The node page's panel still shows both.
+    both = client.get(reverse("strategy:spof_panel", args=["web"])).content.decode()
+    assert "Single points of failure" in both
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url_name", "label"),
+    [
+        ("strategy:index", "Overview"),
+        ("strategy:whatif", "What if…?"),
+        ("strategy:spof_report", "Single points of failure"),
+        ("strategy:gap_analysis", "Gap analysis"),
+    ],
+)
+def test_strategy_pages_share_a_subnav_with_whatif_and_spof(client, college, url_name, label):
+    client.force_login(college)
+    body = client.get(reverse(url_name)).content.decode()
+    nav = body[body.index('aria-label="Strategy sections"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert f'href="{reverse("strategy:whatif")}">What if…?</a>' in nav
+    assert f'href="{reverse("strategy:spof_report")}">Single points of failure</a>' in nav
+    assert f'aria-current="page" href="{reverse(url_name)}">{label}</a>' in nav
+
+
+@pytest.mark.django_db
 def test_spof_report_runs_a_constant_number_of_queries(
     client, college, django_assert_max_num_queries
 ):
