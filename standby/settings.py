@@ -152,7 +152,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Once `standby serve` has collected (and compressed) the static files, serve those; finders
+# would shadow them with the uncompressed originals. Before that (tests, screenshots), finders.
+WHITENOISE_USE_FINDERS = (
+    DEBUG or not STATIC_ROOT.with_name(f"{STATIC_ROOT.name}.collected").exists()
+)
 WHITENOISE_AUTOREFRESH = DEBUG
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

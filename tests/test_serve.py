@@ -91,6 +91,12 @@ def test_static_files_are_collected_once(server, data_dir):
                 assert response.status == 200, path
         with urllib.request.urlopen(f"{base}/favicon.ico", timeout=5) as icon:
             assert icon.headers["Content-Type"] == "image/svg+xml"
+        # Collected files are served as collected: compressed, not the finders' originals.
+        gzip = urllib.request.Request(
+            f"{base}/static/standby/standby.css", headers={"Accept-Encoding": "gzip"}
+        )
+        with urllib.request.urlopen(gzip, timeout=5) as css:
+            assert css.headers["Content-Encoding"] == "gzip"
     finally:
         second = _stop(process)
     assert "Collecting" not in second
