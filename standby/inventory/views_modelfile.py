@@ -1,20 +1,14 @@
 """Model file pages: upload → preview (dry run, or every problem with its path) → confirm; export.
 
-Between preview and confirm the upload waits in a private file under the data directory, named
-by a random token kept in the session (one pending upload per session, replaced by the next,
-deleted after the import, swept after a day). The confirmed import re-reads those exact bytes.
+Between preview and confirm the upload waits as a pending upload
+(:mod:`standby.common.uploads`); the confirmed import re-reads those exact bytes.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
-import time
-from pathlib import Path
 from typing import Any, Literal
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -25,17 +19,16 @@ from standby.accounts.choices import Capability
 from standby.accounts.permissions import capability_required
 from standby.common.forms import StyledFormMixin
 from standby.common.http import AuthedRequest
+from standby.common.uploads import PendingUploads
 from standby.inventory import modelio
 from standby.modelfile.dump import dump
 from standby.modelfile.errors import ModelFileError
 
-SESSION_KEY = "inventory_modelfile_upload"
+PENDING = PendingUploads(session_key="inventory_modelfile_upload", suffix=".modelfile")
 #: The largest model file the web page takes (the command line takes up to the loader's limit).
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 SHOWN_PROBLEMS = 500
 SHOWN_IDS = 200
-STALE_SECONDS = 24 * 3600
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
 class ModelFileForm(StyledFormMixin, forms.Form):
@@ -43,32 +36,6 @@ class ModelFileForm(StyledFormMixin, forms.Form):
         label="Model file (YAML or JSON)",
         help_text=f"Up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB. Items update by id.",
     )
-
-
-def _folder() -> Path:
-    folder = Path(settings.DATA_DIR) / "imports"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
-
-
-def _path(token: str) -> Path:
-    if not _TOKEN.match(token):
-        raise ValueError("not an upload token")
-    return _folder() / f"{token}.modelfile"
-
-
-def _sweep() -> None:
-    """Remove uploads left pending for more than a day (abandoned previews)."""
-    cutoff = time.time() - STALE_SECONDS
-    for stale in _folder().glob("*.modelfile"):
-        if stale.stat().st_mtime < cutoff:
-            stale.unlink(missing_ok=True)
-
-
-def _forget(request: AuthedRequest) -> None:
-    pending = request.session.pop(SESSION_KEY, None)
-    if pending:
-        _path(pending["token"]).unlink(missing_ok=True)
 
 
 def _too_big(size: int) -> str:
@@ -93,34 +60,14 @@ def modelfile_import(request: AuthedRequest) -> HttpResponse:
     upload = form.cleaned_data["file"]
     if upload.size > MAX_UPLOAD_BYTES:
         return _render_form(request, form, rejected=_too_big(upload.size))
-    _forget(request)
-    _sweep()
-    token = secrets.token_urlsafe(32)
-    path = _path(token)
-    path.write_bytes(upload.read())
-    path.chmod(0o600)
-    request.session[SESSION_KEY] = {"token": token, "filename": (upload.name or "upload")[:200]}
+    token = PENDING.keep(request, upload.read(), filename=(upload.name or "upload")[:200])
     return redirect("inventory:modelfile_preview", token=token)
-
-
-def _pending(request: AuthedRequest, token: str) -> tuple[str, bytes] | None:
-    pending = request.session.get(SESSION_KEY)
-    if (
-        not pending
-        or not _TOKEN.match(token)
-        or not secrets.compare_digest(pending["token"], token)
-    ):
-        return None
-    try:
-        return pending["filename"], _path(token).read_bytes()
-    except FileNotFoundError:
-        return None
 
 
 @capability_required(Capability.EDIT)
 def modelfile_preview(request: AuthedRequest, token: str) -> HttpResponse:
     """GET: what the import would do, or every problem with its path. POST: do it."""
-    loaded = _pending(request, token)
+    loaded = PENDING.load(request, token)
     if loaded is None:
         return _render_form(
             request,
@@ -130,7 +77,8 @@ def modelfile_preview(request: AuthedRequest, token: str) -> HttpResponse:
                 "or expired. Upload the file again."
             ),
         )
-    filename, data = loaded
+    info, data = loaded
+    filename = info["filename"]
     confirm = request.method == "POST"
     try:
         report = modelio.model_import_bytes(
@@ -149,7 +97,7 @@ def modelfile_preview(request: AuthedRequest, token: str) -> HttpResponse:
             },
         )
     if confirm:
-        _forget(request)
+        PENDING.forget(request)
         messages.success(request, f"Imported {filename}: {report.summary()}.")
         return redirect("inventory:modelfile_import")
     rows = [

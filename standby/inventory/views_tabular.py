@@ -1,20 +1,13 @@
 """Spreadsheet import pages: upload → preview (every error, what changes) → confirm.
 
-Between preview and confirm the upload waits in a private file under the data directory, named
-by a random token kept in the session (one pending upload per session; replaced by the next,
-deleted after the import and swept after a day).
+Between preview and confirm the upload waits as a pending upload (:mod:`standby.common.uploads`).
 """
 
 from __future__ import annotations
 
-import re
-import secrets
-import time
-from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +18,7 @@ from standby.accounts.choices import Capability
 from standby.accounts.permissions import capability_required
 from standby.common.forms import StyledFormMixin
 from standby.common.http import AuthedRequest
+from standby.common.uploads import PendingUploads
 from standby.inventory.tabular.apply import ImportRefusedError, import_apply
 from standby.inventory.tabular.entities import ENTITIES
 from standby.inventory.tabular.plan import CREATE, UNCHANGED, UPDATE, Plan, plan_import
@@ -35,11 +29,9 @@ from standby.inventory.tabular.reading import (
     too_big_message,
 )
 
-SESSION_KEY = "inventory_tabular_upload"
+PENDING = PendingUploads(session_key="inventory_tabular_upload", suffix=".upload")
 SHOWN_ROWS = 500
 SHOWN_PROBLEMS = 500
-STALE_SECONDS = 24 * 3600
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
 class ImportForm(StyledFormMixin, forms.Form):
@@ -50,32 +42,6 @@ class ImportForm(StyledFormMixin, forms.Form):
         label="CSV (UTF-8) or XLSX file",
         help_text=f"Up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB. The first row names the columns.",
     )
-
-
-def upload_dir() -> Path:
-    folder = Path(settings.DATA_DIR) / "imports"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
-
-
-def _upload_path(token: str) -> Path:
-    if not _TOKEN.match(token):
-        raise ValueError("not an upload token")
-    return upload_dir() / f"{token}.upload"
-
-
-def _sweep(folder: Path) -> None:
-    """Remove uploads left pending for more than a day (abandoned previews)."""
-    cutoff = time.time() - STALE_SECONDS
-    for stale in folder.glob("*.upload"):
-        if stale.stat().st_mtime < cutoff:
-            stale.unlink(missing_ok=True)
-
-
-def _forget(request: AuthedRequest) -> None:
-    pending = request.session.pop(SESSION_KEY, None)
-    if pending:
-        _upload_path(pending["token"]).unlink(missing_ok=True)
 
 
 def _render_form(request: AuthedRequest, form: ImportForm, **extra: Any) -> HttpResponse:
@@ -103,39 +69,19 @@ def tabular_import(request: AuthedRequest) -> HttpResponse:
         read_table(data, upload.name or "")
     except FileRejectedError as error:
         return _render_form(request, form, rejected=str(error))
-    _forget(request)
-    folder = upload_dir()
-    _sweep(folder)
-    token = secrets.token_urlsafe(32)
-    path = _upload_path(token)
-    path.write_bytes(data)
-    path.chmod(0o600)
-    request.session[SESSION_KEY] = {
-        "token": token,
-        "entity": form.cleaned_data["entity"],
-        "filename": (upload.name or "upload")[:200],
-    }
+    token = PENDING.keep(
+        request,
+        data,
+        entity=form.cleaned_data["entity"],
+        filename=(upload.name or "upload")[:200],
+    )
     return redirect("inventory:tabular_preview", token=token)
-
-
-def _load(request: AuthedRequest, token: str) -> tuple[dict[str, str], bytes] | None:
-    pending = request.session.get(SESSION_KEY)
-    if (
-        not pending
-        or not _TOKEN.match(token)
-        or not secrets.compare_digest(pending["token"], token)
-    ):
-        return None
-    try:
-        return pending, _upload_path(token).read_bytes()
-    except FileNotFoundError:
-        return None
 
 
 @capability_required(Capability.EDIT)
 def tabular_preview(request: AuthedRequest, token: str) -> HttpResponse:
     """GET: what the import would do, with every error. POST: do it, all rows or none."""
-    loaded = _load(request, token)
+    loaded = PENDING.load(request, token)
     if loaded is None:
         return _render_form(
             request,
@@ -149,7 +95,7 @@ def tabular_preview(request: AuthedRequest, token: str) -> HttpResponse:
     try:
         plan = plan_import(pending["entity"], read_table(data, pending["filename"]))
     except FileRejectedError as error:  # the limits changed since the upload
-        _forget(request)
+        PENDING.forget(request)
         return _render_form(request, ImportForm(), rejected=str(error))
     refused = ""
     if request.method == "POST" and plan.ok:
@@ -158,7 +104,7 @@ def tabular_preview(request: AuthedRequest, token: str) -> HttpResponse:
         except ImportRefusedError as error:
             refused = str(error)
         else:
-            _forget(request)
+            PENDING.forget(request)
             messages.success(
                 request,
                 f"Imported {pending['filename']}: {outcome.created} created, "

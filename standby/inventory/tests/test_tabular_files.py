@@ -12,12 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from standby.common.uploads import upload_dir
 from standby.inventory.models import Person, Team
 from standby.inventory.tabular import reading
 from standby.inventory.tabular.plan import plan_import
 from standby.inventory.tabular.reading import FileRejectedError, read_table
 from standby.inventory.tests.test_tabular_import import csv_bytes, state
-from standby.inventory.views_tabular import upload_dir
 
 
 def xlsx(rows: list[list[object]]) -> bytes:

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from standby.inventory import views_tabular
+from standby.common.uploads import upload_dir
 from standby.inventory.models import Node, Person
 from standby.inventory.tests.test_tabular_import import csv_bytes, state
 
@@ -21,7 +21,7 @@ def upload(client, entity: str, data: bytes, name: str = "sheet.csv"):
 
 
 def pending_files() -> list:
-    return sorted(views_tabular.upload_dir().glob("*.upload"))
+    return sorted(upload_dir().glob("*.upload"))
 
 
 @pytest.fixture
