@@ -150,3 +150,16 @@ def test_a_bad_worker_count_says_which_variable(monkeypatch):
     monkeypatch.setenv(plan_pdf.WORKERS_VARIABLE, "two")
     with pytest.raises(ValueError, match="STANDBY_PDF_WORKERS"):
         plan_pdf.pdf_workers()
+
+
+class _BrokenPool:
+    def map_async(self, *args, **kwargs):
+        raise OSError("worker processes cannot start")
+
+
+def test_when_the_workers_fail_the_parts_are_laid_out_here(content, tmp_path, monkeypatch):
+    monkeypatch.setenv(plan_pdf.WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(plan_pdf, "_worker_pool", lambda workers: _BrokenPool())
+    pdf = plan_pdf.render_plan_pdf(content)
+    text = " ".join(pdf_text(pdf, tmp_path).split())
+    assert all(step["title"] in text for step in content["steps"])
