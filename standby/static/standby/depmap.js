@@ -1,7 +1,10 @@
 /* The interactive dependency map on a node's page (Cytoscape.js, vendored).
    Data: inventory:node_graph (?up=N&down=N). Layers: what requires the node above it, what it
    requires below; a layer wider than the map wraps onto several rows so 200 nodes stay readable.
-   Colour and shape both say the kind (never colour alone); a legend sits under the map. */
+   Colour and shape both say the kind (never colour alone); a legend sits under the map.
+   What-if maps (strategy:whatif_graph) give each node a status: the label starts with a mark
+   ("✕ " failed, "↓ " down) so the status survives the label being cut short, and the map opens
+   fitted to those nodes rather than zoomed on one of them. */
 (function () {
   "use strict";
 
@@ -16,12 +19,14 @@
   var COLUMN = 150;   // px between neighbours in a row
   var ROW = 64;       // px between rows of one layer
   var LAYER_GAP = 40; // extra px between layers
+  // Before the name, not after it: a long name is cut at the end ("…"), never the mark.
+  var STATUS_MARK = { failed: "\u2715 ", down: "\u2193 " };
 
   function elementsOf(data) {
     var elements = [];
     data.nodes.forEach(function (n) {
       elements.push({ group: "nodes", data: {
-        statusLabel: n.status ? n.label + " (" + n.status + ")" : n.label,
+        statusLabel: (STATUS_MARK[n.status] || "") + n.label,
         id: n.id, key: n.key, label: n.label, kind: n.kind, kindLabel: n.kind_label,
         url: n.url, layer: n.layer, focus: n.id === data.focus ? 1 : 0, status: n.status || ""
       }});
@@ -102,8 +107,8 @@
     }},
     { selector: "edge[via = 'location'], edge[via = 'supplier']", style: { "line-style": "dashed" } },
     { selector: "node.hover", style: { "border-color": "#212529", "border-width": 2 } },
-    // What-if maps: failed nodes ringed red, nodes down through them ringed amber; the label
-    // says which too (never colour alone).
+    // What-if maps: failed nodes ringed red, nodes down through them ringed amber; the mark
+    // before the label says which too (never colour alone).
     { selector: "node[status = 'failed']", style: {
       "border-width": 5, "border-color": "#b02a37", "label": "data(statusLabel)" } },
     { selector: "node[status = 'down']", style: {
@@ -142,10 +147,17 @@
         cy.on("mouseout", "node[url]", function (event) {
           event.target.removeClass("hover"); container.style.cursor = "";
         });
+        // What-if: what failed and everything it took down, in view together (the failed item
+        // is at the bottom, what went down above it); never zoomed in beyond 1.4.
+        var struck = cy.nodes("[status = 'failed'], [status = 'down']");
+        if (struck.length) {
+          cy.fit(struck, 24);
+          if (cy.zoom() > 1.4) { cy.zoom(1.4); cy.center(struck); }
+        }
         // Small maps: do not blow three nodes up to fill the screen. Large ones: open at a
         // zoom where labels can be read, on the node itself; the rest is a pan away.
-        if (cy.zoom() > 1.4) { cy.zoom(1.4); cy.center(); }
-        if (cy.zoom() < 0.75) {
+        else if (cy.zoom() > 1.4) { cy.zoom(1.4); cy.center(); }
+        else if (cy.zoom() < 0.75) {
           var focus = cy.getElementById(data.focus);
           cy.zoom(0.75);
           cy.pan({ x: container.clientWidth / 2 - focus.position("x") * 0.75,
