@@ -30,6 +30,9 @@ import numpy as np
 
 from standby.analysis.graph import CompiledGraph, FloatArray, IntArray
 
+# The one spelling of durations for people; re-exported here for the callers of this module.
+from standby.common.durations import format_hours
+
 __all__ = [
     "DEFAULT_CATEGORIES",
     "DEFAULT_HORIZONS",
@@ -107,23 +110,6 @@ class BiaScale:
     def category_name(self, key: str) -> str:
         """The display name of category ``key``."""
         return self.category_names.get(key, key)
-
-
-def format_hours(hours: float) -> str:
-    """A short human spelling of a duration.
-
-    >>> format_hours(1), format_hours(4), format_hours(72), format_hours(336), format_hours(0.5)
-    ('1 h', '4 h', '3 d', '2 w', '30 min')
-    >>> format_hours(30)
-    '30 h'
-    """
-    for unit, size in (("w", 168.0), ("d", 24.0), ("h", 1.0)):
-        count = hours / size
-        if count >= 1 and count == round(count):
-            return f"{round(count)} {unit}"
-    if hours < 1:
-        return f"{hours * 60:g} min"
-    return f"{hours:g} h"
 
 
 def _check_table(impacts: Mapping[str, Sequence[int]], scale: BiaScale) -> None:
@@ -286,7 +272,7 @@ def priority(records: Iterable[BiaRecord], scale: BiaScale | None = None) -> lis
     >>> ranked[1].reason
     'MTPD 3 d; reaches level 5 (catastrophic) in financial at 3 d'
     >>> ranked[2].reason
-    'no MTPD (never intolerable); reaches level 3 (significant) in operational at 4 w'
+    'no MTPD (never intolerable); reaches level 3 (significant) in operational at 28 d'
     """
     scale = scale or BiaScale()
     rows = []

@@ -45,6 +45,7 @@ from numpy.typing import NDArray
 from standby.analysis.cuts import cone_mask
 from standby.analysis.graph import CompiledGraph, FloatArray
 from standby.analysis.scenarios import Scenario, critical_chain, evaluate_scenarios
+from standby.common.durations import format_hours
 
 __all__ = [
     "Change",
@@ -216,7 +217,7 @@ class _Builder:
 
 
 def _hours(t: float | None) -> str:
-    return "unknown" if t is None else f"{t:g} h"
+    return "unknown" if t is None or not math.isfinite(t) else format_hours(t)
 
 
 def _check_options(graph: CompiledGraph, options: Mapping[str, Sequence[Option]]) -> None:

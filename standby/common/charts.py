@@ -7,7 +7,6 @@ Output is deterministic (fixed hash salt, no date metadata), so exports can be c
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +16,8 @@ matplotlib.use("Agg")
 
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
+
+from standby.common.durations import format_hours
 
 matplotlib.rcParams["svg.hashsalt"] = "standby"
 matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text: searchable, small, sharp
@@ -63,7 +64,7 @@ def timeline_svg(bars: Sequence[Bar], *, title: str) -> str:
             axes.text(horizon * 0.02, y, "unknown", va="center", fontsize=8)
         else:
             axes.barh(y, max(bar.hours, horizon * 0.004), color=colour)
-            axes.text(bar.hours, y, f" {_hours(bar.hours)}", va="center", fontsize=8)
+            axes.text(bar.hours, y, f" {format_hours(bar.hours)}", va="center", fontsize=8)
         if bar.target is not None:
             axes.plot([bar.target, bar.target], [y - 0.4, y + 0.4], color="black", lw=1.5)
     axes.set_yticks(range(len(rows)), [b.label for b in rows], fontsize=8)
@@ -73,12 +74,6 @@ def timeline_svg(bars: Sequence[Bar], *, title: str) -> str:
     axes.set_title(title, fontsize=10)
     axes.grid(axis="x", alpha=0.3)
     return _svg(figure)
-
-
-def _hours(hours: float) -> str:
-    if hours >= 48 and math.isclose(hours % 24, 0):
-        return f"{hours / 24:g} d"
-    return f"{hours:g} h"
 
 
 # -- business impact over time ----------------------------------------------------------------

@@ -106,7 +106,7 @@ def test_priority_orders_by_mtpd_then_level_then_name():
     )
     assert [(r.rank, r.id) for r in ranked] == [
         (1, "e"),
-        (2, "c"),  # MTPD 1 d like Alpha and Bravo, but reaches level 5
+        (2, "c"),  # MTPD 24 h like Alpha and Bravo, but reaches level 5
         (3, "a1"),  # same MTPD and level: by name, then id
         (4, "a2"),
         (5, "b"),
@@ -114,11 +114,11 @@ def test_priority_orders_by_mtpd_then_level_then_name():
         (7, "none"),
     ]
     by_id = {r.id: r for r in ranked}
-    assert by_id["c"].reason == "MTPD 1 d; reaches level 5 (catastrophic) in legal at 3 d"
+    assert by_id["c"].reason == "MTPD 24 h; reaches level 5 (catastrophic) in legal at 3 d"
     assert by_id["c"].max_level == 5
     assert by_id["c"].max_at == 72.0
     assert by_id["d"].reason == (
-        "no MTPD (never intolerable); reaches level 3 (significant) in customer at 4 w"
+        "no MTPD (never intolerable); reaches level 3 (significant) in customer at 28 d"
     )
     assert by_id["none"].reason == "no MTPD (never intolerable); no impact recorded"
     assert by_id["none"].max_category is None

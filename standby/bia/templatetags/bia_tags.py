@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from django import template
 
-from standby.analysis.bia import format_hours
+from standby.common.templatetags.durations import hours
 
 register = template.Library()
-
-
-@register.filter
-def hours(value: float | None) -> str:
-    """``72.0`` → ``3 d``; None → an em dash."""
-    return "—" if value is None else format_hours(float(value))
+# The one duration filter (``72.0`` → ``3 d``, ``36.0`` → ``36 h``), under its old name here.
+register.filter("hours", hours)
 
 
 @register.filter

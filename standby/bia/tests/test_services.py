@@ -71,9 +71,9 @@ def test_level_out_of_range_names_the_category_and_horizon(manager):
         )
     errors = caught.value.message_dict
     assert errors["impacts"] == [
-        "Financial at 1 d: level 7 is not one of 0–5 (None … Catastrophic)."
+        "Financial at 24 h: level 7 is not one of 0–5 (None … Catastrophic)."
     ]
-    assert errors["losses"] == ["Money lost at 1 d: an amount cannot be negative."]
+    assert errors["losses"] == ["Money lost at 24 h: an amount cannot be negative."]
     assert "between 0 and 100" in errors["mbco"][0]
     assert errors["rpo"] == ["RPO: cannot be negative."]
     record.refresh_from_db()
@@ -89,7 +89,7 @@ def test_rto_beyond_mtpd_is_refused_then_accepted_with_an_override_and_flagged(m
         services.record_answer(
             actor=manager, record=record, expected_revision=0, impacts=impacts, rto=48
         )
-    assert "beyond the MTPD (1 d)" in caught.value.message_dict["rto"][0]
+    assert "beyond the MTPD (24 h)" in caught.value.message_dict["rto"][0]
     saved = services.record_answer(
         actor=manager,
         record=record,

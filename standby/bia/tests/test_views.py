@@ -46,7 +46,7 @@ def test_the_ranked_list_orders_by_mtpd_and_shows_the_reason(client, college):
     assert [r.derived.mtpd for r in rows] == [4, 72, None]
     body = response.content.decode()
     assert (
-        "MTPD 4 h; reaches level 5 (Catastrophic) in Customers (students, learners) at 1 d" in body
+        "MTPD 4 h; reaches level 5 (Catastrophic) in Customers (students, learners) at 24 h" in body
     )
     assert "no MTPD (never intolerable)" in body
 
@@ -63,8 +63,7 @@ def test_record_detail_shows_entered_next_to_derived_with_charts(client, college
     assert body.count("<svg") == 2  # impact over time and money lost
     assert "Impact of losing Payroll over time" in body
     assert "Money lost if Payroll stops" in body
-    assert "suggested 2 d" not in body  # 64 h is not a whole number of days
-    assert "suggested 64 h" in body
+    assert "suggested 2 d 16 h" in body  # 64 h: from 48 h on in days and hours
     assert "✓ within the MTPD" in body
 
 

@@ -104,7 +104,7 @@ def test_the_questionnaire_has_the_grid_dropdowns_legend_and_locked_layout(owner
     assert impact["B2"].value == "pay"
     assert impact["B3"].value == task.pk
     assert [impact.cell(row=7, column=c).value for c in range(3, 10)] == [
-        "1 h", "4 h", "1 d", "3 d", "1 w", "2 w", "4 w"
+        "1 h", "4 h", "24 h", "3 d", "7 d", "14 d", "28 d"
     ]  # fmt: skip
     assert [impact.cell(row=r, column=1).value for r in range(8, 15)] == [
         "financial", "operational", "customer", "reputational", "legal", "health_safety", "money"
@@ -234,7 +234,7 @@ def test_an_rto_beyond_the_mtpd_is_refused_at_its_cell(owner_client, task):
     workbook["Objectives"]["C4"] = 100  # MTPD is 3 d (financial reaches 4 at 3 d)
     response = upload(owner_client, task, as_upload(workbook))
     assert response.status_code == 400
-    assert "Objectives!C4: The RTO (100 h) is beyond the MTPD (3 d)" in response.content.decode()
+    assert "Objectives!C4: The RTO (4 d 4 h) is beyond the MTPD (3 d)" in response.content.decode()
 
 
 def _zip_bomb() -> bytes:

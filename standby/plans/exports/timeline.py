@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from standby.common.durations import format_hours
+
 WIDTH = 760
 LABEL_WIDTH = 250
 ROW_HEIGHT = 16
@@ -98,14 +100,9 @@ def gantt_svg(rows: Sequence[GanttRow], *, title: str) -> str:
 
 
 def duration_text(value: float) -> str:
-    """Hours as people read them: "6 h", "0.75 h"; from 48 h on in days ("14 d", "14 d 8 h").
+    """Hours as people read them: the one spelling of :func:`standby.common.durations.format_hours`.
 
     >>> [duration_text(h) for h in (0.75, 24, 47.5, 48, 344, 392.5)]
     ['0.75 h', '24 h', '47.5 h', '2 d', '14 d 8 h', '16 d 8.5 h']
     """
-    if value < 48:
-        return f"{value:g} h"
-    days, rest = divmod(value, 24)
-    if math.isclose(rest, 0, abs_tol=1e-9) or math.isclose(rest, 24, abs_tol=1e-9):
-        return f"{round(value / 24):g} d"
-    return f"{days:g} d {round(rest, 2):g} h"
+    return format_hours(value)
