@@ -64,3 +64,10 @@ def test_the_file_format_keeps_its_own_compact_spelling():
 def test_not_a_finite_number_is_refused():
     with pytest.raises(ValueError, match="finite"):
         format_hours(float("inf"))
+
+
+def test_templates_load_the_filter_from_the_durations_library():
+    from django.template import Context, Template
+
+    template = Template("{% load durations %}{{ a|hours }} / {{ b|hours }}")
+    assert template.render(Context({"a": 344.0, "b": None})) == "14 d 8 h / —"

@@ -17,6 +17,7 @@ from standby.analysis.impact import impact
 from standby.analysis.montecarlo import compile_risk, simulate
 from standby.analysis.recovery import recovery_times
 from standby.bia import cli as bia_cli
+from standby.common.durations import format_hours
 from standby.modelfile.errors import ModelFileError
 from standby.modelfile.graph import model_to_nodes
 from standby.modelfile.loader import load_bytes
@@ -126,7 +127,7 @@ class Command(BaseCommand):
             width = max((len(k) for k in result), default=10)
             write(f"{'process / service'.ljust(width)}  verdict   worst RTA  reasons")
             for key, gap in result.items():
-                rta = "unknown" if gap["worst_rta"] is None else f"{gap['worst_rta']:g} h"
+                rta = "unknown" if gap["worst_rta"] is None else format_hours(gap["worst_rta"])
                 reasons = "; ".join(gap["reasons"])
                 write(f"{key.ljust(width)}  {gap['verdict']:<8}  {rta:<9}  {reasons}")
         elif analysis == "risk":
