@@ -15,6 +15,7 @@ from standby.analysis.graph import CompiledGraph
 from standby.analysis.scenarios import Scenario
 from standby.analysis.schedule import Gantt, Schedule, gantt, inherited_priority, schedule_recovery
 from standby.common import charts
+from standby.common.durations import format_hours
 from standby.inventory.models import Team
 from standby.strategy.models import NodeStrategy, TeamCapacity
 
@@ -101,7 +102,7 @@ def schedule_context(scenario: Scenario, graph: CompiledGraph) -> dict[str, Any]
     waited = [t for t in schedule.tasks if (t.wait or 0) > 0]
     note = (
         f"{len(waited)} recoveries wait for staff; everything is back after "
-        f"{'an unknown time' if schedule.makespan is None else f'{schedule.makespan:g} h'}."
+        f"{'an unknown time' if schedule.makespan is None else format_hours(schedule.makespan)}."
     )
     return {"gantt": svg, "tasks": _task_rows(schedule.tasks, names), "schedule_note": note}
 

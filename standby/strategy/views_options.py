@@ -12,6 +12,7 @@ from standby.accounts.choices import Capability
 from standby.accounts.permissions import capability_required, has_capability
 from standby.common.http import AuthedRequest
 from standby.common.selectors import history_for
+from standby.common.templatetags.durations import hours as hours_text
 from standby.inventory.choices import AssetType, NodeKind
 from standby.inventory.models import Node, Team
 from standby.strategy import selectors_options as selectors
@@ -123,7 +124,7 @@ def node_strategy(request: AuthedRequest, key: str) -> HttpResponse:
             messages.success(
                 request,
                 f"{node.name}: {saved.option.name} chosen; its recovery time is now "
-                f"{'unknown' if saved.recovery_time is None else f'{saved.recovery_time:g} h'}.",
+                f"{hours_text(saved.recovery_time)}.",
             )
             return redirect("strategy:node_strategy", key=node.key)
     is_data = node.kind == NodeKind.ASSET and node.asset_type == AssetType.DATA
@@ -200,7 +201,7 @@ def backup_update(request: AuthedRequest, key: str) -> HttpResponse:
             messages.success(
                 request,
                 f"Backup of {node.name} saved: recovery point achievable "
-                f"{saved.recovery_point:g} h.",
+                f"{hours_text(saved.recovery_point)}.",
             )
             return redirect("strategy:backup_list")
     return render(request, "strategy/backup_form.html", {"form": form, "node": node})
