@@ -196,6 +196,15 @@ def _load_plan(manager: User) -> PlanVersion | None:
         scope=scope,
         teams=list(Team.objects.order_by("name")[:2]),
     )
+    # Who carries out each generated step: the IT team brings back sites, assets, suppliers
+    # and services; the student services team the business processes.
+    teams = Team.objects.in_bulk(["team-it-recovery", "team-student-services"], field_name="key")
+    for step in plan.steps.select_related("node").order_by("position"):
+        is_process = step.node is not None and step.node.kind == "process"
+        step.team = teams.get("team-student-services" if is_process else "team-it-recovery")
+        services.step_save(
+            actor=manager, step=step, expected_revision=Plan.objects.get(pk=plan.pk).revision
+        )
     people = Person.objects.in_bulk(
         {key for row in DEMO_CALL_TREE for key in row if key}
         | {key for key, _ in DEMO_DISTRIBUTION},

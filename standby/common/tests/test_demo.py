@@ -95,3 +95,14 @@ def test_the_approval_e_mails_are_written_to_files(transactional_db, monkeypatch
 def test_one_year_after():
     assert demo.one_year_after(dt.date(2026, 11, 29)) == dt.date(2027, 11, 29)
     assert demo.one_year_after(dt.date(2028, 2, 29)) == dt.date(2029, 2, 28)
+
+
+def test_every_step_of_the_demo_plan_has_someone_to_do_it(db):
+    from standby.common.demo import load_demo
+    from standby.plans.models import Plan
+    from standby.plans.services import DEMO_PLAN_KEY
+
+    load_demo()
+    steps = Plan.objects.get(key=DEMO_PLAN_KEY).steps.all()
+    assert steps.exists()
+    assert all(step.team_id or step.owner_id for step in steps)
