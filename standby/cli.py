@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     if argv[1] in ALIASES:
         argv[1] = ALIASES[argv[1]]
+    if argv[1] == "help" and len(argv) > 2 and argv[2] in ALIASES:  # standby help verify-export
+        argv[2] = ALIASES[argv[2]]
     if argv[1:] == ["help", "--all"]:
         argv = [*argv[:1], "help"]
     from django.core.exceptions import ImproperlyConfigured

@@ -127,3 +127,14 @@ def test_the_standby_command_spells_it_with_a_dash(monkeypatch):
     cli.main(["standby", "check-offsite", "--copy"])
     assert ran == [["standby", "check_offsite", "--copy"]]
     assert "check-offsite" in cli.STANDBY_COMMANDS
+
+
+def test_help_finds_a_command_spelled_with_a_dash(monkeypatch):
+    from django.core import management
+
+    from standby import cli
+
+    ran: list[list[str]] = []
+    monkeypatch.setattr(management, "execute_from_command_line", ran.append)
+    cli.main(["standby", "help", "check-offsite"])
+    assert ran == [["standby", "help", "check_offsite"]]
