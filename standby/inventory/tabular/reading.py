@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_CELL_CHARS = 10_000
+MAX_CELL_CHARS = 32_767  # what one Excel cell can hold: a longer text goes by model file
 MAX_ROWS = 100_000
 MAX_COLUMNS = 50
 XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024

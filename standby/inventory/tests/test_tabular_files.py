@@ -56,8 +56,8 @@ def hostile_files() -> list[tuple[str, str, bytes, str]]:
         (
             "huge cell",
             "people.csv",
-            csv_bytes("id,name", "zoe," + "x" * 10_001),
-            "holds 10,001 characters; the limit is 10,000",
+            csv_bytes("id,name", "zoe," + "x" * 32_768),
+            "holds 32,768 characters; the limit is 32,767",
         ),
         (
             "too many rows",
