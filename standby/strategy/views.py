@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -28,13 +30,11 @@ def index(request: AuthedRequest) -> HttpResponse:
 @capability_required(Capability.VIEW)
 def whatif(request: AuthedRequest) -> HttpResponse:
     """Pick what fails; see what goes down, and when each thing is back."""
-    choices = [
-        (label, [(ref.key, f"{ref.name} ({ref.key})") for ref in refs])
-        for label, refs in selectors.failable_choices()
-    ]
-    form = WhatIfForm(request.GET or None, choices=choices)
-    result, error, chart = None, None, None
+    form = WhatIfForm(request.GET or None, groups=selectors.failable_choices())
+    result, error, chart, map_query = None, None, None, ""
     if request.GET and form.is_valid():
+        # Names typed in the large form are ids by now: the map asks for those.
+        map_query = urlencode([("fail", key) for key in form.cleaned_data["fail"]])
         try:
             result = selectors.what_if(form.cleaned_data["fail"])
         except ModelError as problem:
@@ -46,7 +46,13 @@ def whatif(request: AuthedRequest) -> HttpResponse:
             ]
             if bars:
                 chart = timeline_svg(bars, title="When each process and service is back")
-    context = {"form": form, "result": result, "error": error, "chart": chart}
+    context = {
+        "form": form,
+        "result": result,
+        "error": error,
+        "chart": chart,
+        "map_query": map_query,
+    }
     return render(request, "strategy/whatif.html", context)
 
 

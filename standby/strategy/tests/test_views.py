@@ -175,3 +175,50 @@ def test_whatif_map_marks_failed_and_down_nodes_with_their_links(client, college
     bad = client.get(reverse("strategy:whatif_graph"), {"fail": ["web"]})
     assert bad.status_code == 400
     assert "only assets, locations and suppliers fail directly" in bad.json()["error"]
+
+
+@pytest.mark.django_db
+def test_whatif_with_many_failable_nodes_types_names_instead_of_a_huge_select(client, college):
+    from standby.strategy.forms import WHATIF_SELECT_MAX
+
+    client.force_login(college)
+    Node.objects.bulk_create(
+        Node(key=f"pc-{i:04}", kind="asset", name=f"Laptop {i:04}", asset_type="hardware")
+        for i in range(WHATIF_SELECT_MAX + 50)
+    )
+    url = reverse("strategy:whatif")
+    body = client.get(url).content.decode()
+    assert '<select name="fail"' not in body
+    assert body.count('<input type="text" name="fail"') == 3  # several can fail at once
+    assert 'list="id_fail_names"' in body
+    assert '<datalist id="id_fail_names">' in body
+    assert '<option value="Laptop 0007" label="Laptop 0007 (Asset, id pc-0007)">' in body
+    assert '<label class="form-label" for="id_fail"' in body
+    assert 'aria-label="What fails (2)"' in body
+
+    # A name (any case) or an id; the empty boxes are ignored; the result and the map use ids.
+    response = client.get(url, {"fail": ["isp-a", "  isp-B ", "laptop 0007", ""]})
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert [f.key for f in result.failed] == ["isp-a", "isp-b", "pc-0007"]
+    assert "web" in [d.node.key for d in result.down]
+    body = response.content.decode()
+    assert "fail=isp-a&amp;fail=isp-b&amp;fail=pc-0007" in body
+    assert body.count('<input type="text" name="fail"') == 4  # what was typed, and one more
+
+    # An unknown name, a process and an ambiguous name: a form error each, never a 500.
+    Node.objects.bulk_create(
+        [
+            Node(key="dup-1", kind="location", name="Twin"),
+            Node(key="dup-2", kind="location", name="Twin"),
+        ]
+    )
+    response = client.get(url, {"fail": ["No such thing", "enrol", "Twin"]})
+    assert response.status_code == 200
+    assert response.context["result"] is None
+    errors = response.context["form"].errors["fail"]
+    assert "“No such thing” is not an asset, site or supplier" in errors[0]
+    assert "“enrol” is not an asset, site or supplier" in errors[1]
+    assert "(dup-1, dup-2)" in errors[2]
+    assert '<option value="dup-1"' in response.content.decode()
+    assert client.get(url, {"fail": ["", ""]}).context["form"].errors["fail"]
