@@ -29,6 +29,7 @@ from standby.common import audit
 from standby.common.choices import AuditAction
 from standby.inventory import modelio_bia, modelio_plans, modelio_strategy
 from standby.inventory.choices import NodeKind, RequirementForm
+from standby.inventory.modelio_batches import chunks
 from standby.inventory.models import (
     Contract,
     Node,
@@ -78,7 +79,6 @@ _NODE_SECTIONS: Final = {
 _CORE: Final = ("people", "teams", "locations", "suppliers", "processes", "services", "assets")
 #: Nodes whose requirements a file states (locations and suppliers have none in the format).
 _REQUIRING: Final = ("processes", "services", "assets")
-_CHUNK: Final = 5000  # ids per ``IN (...)``: under SQLite's limit on query parameters
 _BATCH: Final = 1000
 
 NodeItem = schema.Location | schema.Supplier | schema.Process | schema.Service | schema.Asset
@@ -651,11 +651,6 @@ def _check_rows(plan: _Plan) -> None:
         raise ModelFileError(problems)
 
 
-def _chunks(values: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
-
-
 def _save_rows(
     model: type[Any],
     *,
@@ -684,7 +679,7 @@ def _save_rows(
             {attnames[a] for values in change.values() for a in values} | {"updated_at"}
         )
         updated = []
-        for chunk in _chunks(list(change)):
+        for chunk in chunks(list(change)):
             for obj in model._default_manager.filter(pk__in=chunk):
                 before = audit.snapshot(obj)
                 for attname, value in change[obj.pk].items():
@@ -792,7 +787,7 @@ def _write(plan: _Plan) -> list[audit.PendingEntry]:
     ]
     stored_pks = set(db.node_pk.values())
     stale = [pk for pk, _ in owners if pk in stored_pks]
-    for chunk in _chunks(stale):
+    for chunk in chunks(stale):
         RequirementMember.objects.filter(requirement__owner_id__in=chunk).delete()
         Requirement.objects.filter(owner_id__in=chunk).delete()
     rows = [
@@ -850,7 +845,7 @@ def _write(plan: _Plan) -> list[audit.PendingEntry]:
         entries_list,
     )
     restaffed = [team_pk[k] for k in team_extra]
-    for chunk in _chunks(restaffed):
+    for chunk in chunks(restaffed):
         TeamMember.objects.filter(team_id__in=chunk).delete()
     TeamMember.objects.bulk_create(
         (

@@ -34,7 +34,7 @@ node query), else two; the import's writes are bulk, with one audit entry per ro
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Final
@@ -50,6 +50,7 @@ from standby.bia.models import BiaRecord, BiaSettings
 from standby.bia.settings_library import load_library
 from standby.common import audit
 from standby.common.choices import AuditAction
+from standby.inventory.modelio_batches import chunks, pks_by_key
 from standby.inventory.models import Node
 from standby.modelfile import bia as mf
 from standby.modelfile import schema
@@ -61,7 +62,6 @@ __all__ = ["LATEST", "StoredBia", "annotate", "export_model", "merge", "plan", "
 #: The column the node query carries: the primary key of the settings version in force.
 LATEST: Final = "bia_latest_settings"
 _SECTIONS: Final = ("processes", "services")
-_CHUNK: Final = 5000
 _BATCH: Final = 1000
 _REASONS: Final = ("rto", "rpo", "mbco", "wrt")
 _RECORD_FIELDS: Final = (
@@ -395,11 +395,6 @@ def _record_values(bia: mf.NodeBia, impacts: dict[str, list[Any]]) -> dict[str, 
     }
 
 
-def _chunks(values: list[Any]) -> Iterable[list[Any]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
-
-
 def write(bia: BiaPlan | None, stored: StoredBia, actor: User) -> list[audit.PendingEntry]:
     """Apply the plan (after the inventory's writes); return the audit entries to append."""
     entries: list[audit.PendingEntry] = []
@@ -435,9 +430,7 @@ def write(bia: BiaPlan | None, stored: StoredBia, actor: User) -> list[audit.Pen
         return entries
     assert settings is not None  # a record is only planned with a scale
     label = BiaRecord._meta.label_lower
-    node_pk: dict[str, int] = {}
-    for chunk in _chunks(list(bia.create)):
-        node_pk.update(Node.objects.filter(key__in=chunk).values_list("key", "pk"))
+    node_pk = pks_by_key(Node, bia.create)
     fresh = [
         BiaRecord(node_id=node_pk[key], settings=settings, revision=1, **values)
         for key, values in bia.create.items()
@@ -456,7 +449,7 @@ def write(bia: BiaPlan | None, stored: StoredBia, actor: User) -> list[audit.Pen
         )
     now = timezone.now()
     updated: list[BiaRecord] = []
-    for chunk in _chunks(list(bia.change)):
+    for chunk in chunks(list(bia.change)):
         for obj in BiaRecord.objects.filter(pk__in=chunk).select_related("node"):
             before = audit.snapshot(obj)
             for name, value in bia.change[obj.pk].items():

@@ -58,6 +58,7 @@ from django.utils import timezone
 from standby.common import audit
 from standby.common.choices import AuditAction
 from standby.inventory import modelio_strategy
+from standby.inventory.modelio_batches import pks_by_key
 from standby.inventory.models import Node, Person, Team
 from standby.modelfile import plans as mf
 from standby.modelfile import schema
@@ -87,7 +88,6 @@ FLAG: Final = "plans_any"
 #: The report sections this module fills.
 SECTIONS: Final = ("plans",)
 _TEXTS: Final = mf.TEXT_KEYS
-_CHUNK: Final = 5000
 _BATCH: Final = 1000
 #: Added to step positions while they are renumbered (positions are unique per plan).
 _SHIFT: Final = 1_000_000
@@ -346,19 +346,6 @@ def plan(
 # -- import: the writes -----------------------------------------------------------------------
 
 
-def _chunks(values: list[Any]) -> Iterable[list[Any]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
-
-
-def _pks(model: type[models.Model], keys: Iterable[str | None]) -> dict[str, int]:
-    wanted = sorted({k for k in keys if k is not None})
-    out: dict[str, int] = {}
-    for chunk in _chunks(wanted):
-        out.update(model._default_manager.filter(key__in=chunk).values_list("key", "pk"))
-    return out
-
-
 def _entry(action: AuditAction, obj: models.Model, changes: dict[str, Any]) -> Any:
     return audit.PendingEntry(action, obj._meta.label_lower, str(obj.pk), str(obj), changes)
 
@@ -368,17 +355,17 @@ class _Keys:
 
     def __init__(self, plans: Iterable[mf.Plan]) -> None:
         items = list(plans)
-        self.node = _pks(
+        self.node = pks_by_key(
             Node,
             [
                 *(k for p in items for k in p.scope),
                 *(s.node for p in items for s in p.steps),
             ],
         )
-        self.team = _pks(
+        self.team = pks_by_key(
             Team, [*(k for p in items for k in p.teams), *(s.team for p in items for s in p.steps)]
         )
-        self.person = _pks(
+        self.person = pks_by_key(
             Person,
             [
                 *(s.owner for p in items for s in p.steps),

@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
@@ -65,6 +65,7 @@ from django.utils import timezone
 
 from standby.common import audit
 from standby.common.choices import AuditAction
+from standby.inventory.modelio_batches import chunks, pks_by_key
 from standby.inventory.models import Contract, Node, Team
 from standby.modelfile import schema
 from standby.modelfile import strategy as mf
@@ -100,7 +101,6 @@ FLAGS: Final = (
 #: The report sections this module fills.
 SECTIONS: Final = ("recovery_options", "strategies", "backups", "capacities")
 _FAILABLE: Final = ("locations", "suppliers", "assets")
-_CHUNK: Final = 5000
 _BATCH: Final = 1000
 _CENT: Final = Decimal("0.01")
 _MONEY_LIMIT: Final = Decimal(10) ** 12  # max_digits=14, decimal_places=2
@@ -551,19 +551,6 @@ def plan(
 # -- import: the writes -----------------------------------------------------------------------
 
 
-def _chunks(values: list[Any]) -> Iterable[list[Any]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
-
-
-def _pks(model: type[models.Model], keys: Iterable[str | None]) -> dict[str, int]:
-    wanted = sorted({k for k in keys if k is not None})
-    out: dict[str, int] = {}
-    for chunk in _chunks(wanted):
-        out.update(model._default_manager.filter(key__in=chunk).values_list("key", "pk"))
-    return out
-
-
 def _entry(action: AuditAction, obj: models.Model, label: str, changes: dict[str, Any]) -> Any:
     return audit.PendingEntry(action, obj._meta.label_lower, str(obj.pk), label, changes)
 
@@ -583,7 +570,7 @@ def _save(
         return
     now = timezone.now()
     updated = []
-    for chunk in _chunks(list(change)):
+    for chunk in chunks(list(change)):
         for obj in model._default_manager.filter(pk__in=chunk):
             before = audit.snapshot(obj)
             values, label = change[obj.pk]
@@ -638,7 +625,7 @@ def write(strategy: StrategyPlan | None, stored: StoredStrategy) -> list[audit.P
     if strategy.empty:
         return entries
     choices = strategy.choices
-    node_pk = _pks(
+    node_pk = pks_by_key(
         Node,
         [
             *choices,
@@ -647,15 +634,17 @@ def write(strategy: StrategyPlan | None, stored: StoredStrategy) -> list[audit.P
             *(values[5] for values, _, _ in choices.values()),
         ],
     )
-    option_pk = _pks(
+    option_pk = pks_by_key(
         RecoveryOption,
         [
             *(values[0] for values, _, _ in choices.values()),
             *(k for wanted in strategy.alternatives.values() for k in wanted),
         ],
     )
-    contract_pk = _pks(Contract, (values[4] for values, _, _ in choices.values()))
-    team_pk = _pks(Team, [*(values[6] for values, _, _ in choices.values()), *strategy.capacities])
+    contract_pk = pks_by_key(Contract, (values[4] for values, _, _ in choices.values()))
+    team_pk = pks_by_key(
+        Team, [*(values[6] for values, _, _ in choices.values()), *strategy.capacities]
+    )
 
     def pk_of(table: Mapping[str, int], key: str | None) -> int | None:
         return None if key is None else table[key]
@@ -693,7 +682,7 @@ def write(strategy: StrategyPlan | None, stored: StoredStrategy) -> list[audit.P
             if old is None:
                 fields |= {"node_id": node_pk[key], "option_id": option_pk[option]}
             rows.append((old[0] if old else None, fields, f"{option} (considered for {key})"))
-    for chunk in _chunks(list(gone)):
+    for chunk in chunks(list(gone)):
         for obj in StrategyAlternative.objects.filter(pk__in=chunk):
             before = audit.snapshot(obj)
             entries.append(_entry(AuditAction.DELETE, obj, gone[obj.pk], audit.diff(before, {})))
